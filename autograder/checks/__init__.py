@@ -1,0 +1,1 @@
+"""Checks tests use: array comparison, numerical gradients (shipped to students too)."""

@@ -1,0 +1,70 @@
+"""Numerical gradient checks: central differences in float64, relative error as in the
+course notes (|a - n| / max(|a|, |n|)), sampled coordinates for large tensors, seeded.
+
+Check a student's backward against the numerical gradient of the *reference* forward (or
+of a formula in the test), never only against the student's own forward: a forward and
+a backward that are wrong together still agree with each other.
+"""
+
+import numpy as np
+
+from autograder.checks.compare import ComparisonFailed, as_plain_array
+
+
+def numerical_gradient(f, x, dout=None, h=1e-6, samples=None, seed=0):
+    """Gradient of sum(f(x) * dout) with respect to x by central differences.
+
+    Inputs:
+    - f: function of one float64 array returning an array (or a scalar)
+    - x: the point, any shape; not modified
+    - dout: upstream gradient shaped like f(x) (default: ones, i.e. gradient of the sum)
+    - samples: if given, only that many coordinates (chosen with `seed`) are computed
+    Returns:
+    - (grad, index): grad shaped like x with NaN where not computed; index the flat
+      coordinates computed
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.full(x.shape, np.nan)
+    flat = x.reshape(-1)
+    index = np.arange(flat.size)
+    if samples is not None and samples < flat.size:
+        index = np.sort(np.random.default_rng(seed).choice(flat.size, samples, replace=False))
+    for i in index:
+        old = flat[i]
+        flat[i] = old + h
+        plus = np.asarray(f(x.copy()), dtype=np.float64)
+        flat[i] = old - h
+        minus = np.asarray(f(x.copy()), dtype=np.float64)
+        flat[i] = old
+        weight = 1.0 if dout is None else np.asarray(dout, dtype=np.float64)
+        grad.reshape(-1)[i] = np.sum((plus - minus) * weight) / (2 * h)
+    return grad, index
+
+
+def relative_error(analytic, numeric):
+    """max |a - n| / max(|a|, |n|, 1e-8) over the compared entries."""
+    a = np.asarray(analytic, dtype=np.float64)
+    n = np.asarray(numeric, dtype=np.float64)
+    return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))) if a.size else 0.0
+
+
+def assert_gradient_close(analytic, numeric, index=None, name="dx", call="backward", tol=1e-6):
+    """Fail with a message naming the gradient (`dw`, `dx`, ...) and its first bad entry."""
+    numeric = np.asarray(numeric, dtype=np.float64)
+    analytic = as_plain_array(analytic, f"{call}: {name}")
+    if analytic.shape != numeric.shape:
+        raise ComparisonFailed(f"{call}: {name} should have shape {numeric.shape}, got {analytic.shape}")
+    index = np.arange(numeric.size) if index is None else np.asarray(index)
+    a = analytic.astype(np.float64).reshape(-1)[index]
+    n = numeric.reshape(-1)[index]
+    err = np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))
+    bad = np.flatnonzero(~(err <= tol))
+    if bad.size == 0:
+        return
+    first = [int(i) for i in np.unravel_index(index[bad[0]], numeric.shape)]
+    raise ComparisonFailed(
+        f"{call}: {name} differs from the numerical gradient\n"
+        f"  first mismatch at {first}: expected {n[bad[0]]:.6g}, got {a[bad[0]]:.6g}\n"
+        f"  {bad.size} of {index.size} checked entries differ; "
+        f"max relative error {float(np.nanmax(err)):.3g} (tolerance {tol:g})"
+    )

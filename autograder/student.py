@@ -1,0 +1,153 @@
+"""The `student` interface tests are written against, over a local or a remote transport.
+
+    net = student.call("models.two_layer_nn.TwoLayerNet", hidden_size=16)   # -> Ref
+    loss, acc = net.call("forward", x, y, mode="train")
+    grads = net.get("gradients")                                            # plain data
+    net.set("weights", weights)
+
+Local transport: the student's modules are imported in this process (students' own test
+runs, `make test` on the solutions). Remote transport (autograder.runner): each call is
+a message to a sandboxed worker. Both pass every argument and result through the same
+codec, so a test behaves the same way in both modes.
+"""
+
+from autograder import protocol
+from autograder.worker import Worker
+
+
+class StudentError(Exception):
+    """Student code raised (or the worker failed) during a call."""
+
+    def __init__(self, call, error):
+        self.call = call
+        self.type_name = error.get("type", "Error")
+        self.message = error.get("message", "")
+        self.student_traceback = error.get("traceback", "")
+        super().__init__(self.format_message())
+
+    def format_message(self):
+        text = f"{self.call} raised {self.type_name}: {self.message}"
+        if self.student_traceback:
+            text += "\n" + self.student_traceback.rstrip()
+        return text
+
+
+class Ref(protocol.Handle):
+    """An object living in student code; use .call, .get and .set on it."""
+
+    __slots__ = ("student",)
+
+    def __init__(self, student, id, type_name):
+        super().__init__(id, type_name)
+        self.student = student
+
+    def call(self, name, *args, **kwargs):
+        return self.student._request(
+            {"op": "method", "handle": self.id, "name": name}, (list(args), kwargs),
+            f"{self.type_name}.{name}{describe_args(args, kwargs)}",
+        )
+
+    def get(self, name):
+        return self.student._request({"op": "get", "handle": self.id, "name": name}, None,
+                                     f"{self.type_name}.{name}")
+
+    def set(self, name, value):
+        self.student._request({"op": "set", "handle": self.id, "name": name}, value,
+                              f"setting {self.type_name}.{name}")
+
+
+class Student:
+    """Calls into student code through a transport; records what each call printed."""
+
+    def __init__(self, transport):
+        self.transport = transport
+        self.output_log = []  # (call, text, total bytes) for every call that wrote output
+
+    def call(self, target, *args, **kwargs):
+        """Call a function or class in student code: 'utils.load_csv', 'models.TwoLayerNet'."""
+        name = target.replace(":", ".").rsplit(".", 1)[-1]
+        return self._request({"op": "call", "target": target}, (list(args), kwargs),
+                             f"{name}{describe_args(args, kwargs)}")
+
+    construct = call
+
+    def module(self, name):
+        """Import a student module -> Ref (for .get on module-level names)."""
+        return self._request({"op": "module", "name": name}, None, f"import {name}")
+
+    def seed(self, seed):
+        self._request({"op": "seed"}, seed, "seeding")
+
+    def _request(self, request, payload, call):
+        tree, buffers = protocol.encode(payload, self._to_wire)
+        reply, reply_buffers = self.transport.send(dict(request, payload=tree), buffers, call)
+        if reply.get("output_bytes"):
+            self.output_log.append((call, reply.get("output", ""), reply["output_bytes"]))
+        if not reply.get("ok"):
+            self.transport.raise_error(call, reply.get("error") or {})
+        return protocol.decode(reply.get("value"), reply_buffers, self._from_wire,
+                               _torch_if_loaded())
+
+    def _to_wire(self, obj):
+        if type(obj) is Ref and obj.student is self:
+            return obj
+        raise protocol.ProtocolError(f"cannot pass a {type(obj).__name__} to student code")
+
+    def _from_wire(self, hid, type_name):
+        return Ref(self, hid, type_name)
+
+
+class LocalTransport:
+    """In-process transport: the worker's dispatch, with the codec round trip kept."""
+
+    def __init__(self, root):
+        self.worker = Worker(root)
+
+    def send(self, request, buffers, call):
+        # Round-trip through bytes, exactly as the remote transport does.
+        message, buffers = _unpack(protocol.pack(request, buffers))
+        reply, reply_buffers = self.worker.handle(message, buffers)
+        return _unpack(protocol.pack(reply, reply_buffers))
+
+    def raise_error(self, call, error):
+        # Locally, re-raise the student's own exception: their traceback, their debugger.
+        exc = self.worker.last_exception
+        if exc is not None and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            raise exc
+        raise StudentError(call, error)
+
+
+def local_student(root):
+    """A Student whose code is imported in this process from `root`."""
+    return Student(LocalTransport(root))
+
+
+def describe_args(args, kwargs):
+    """'(x: float64 (5, 3), mode='train')': what a message shows of a call's arguments."""
+    parts = [describe_value(a) for a in args]
+    parts += [f"{k}={describe_value(v)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + ")"
+
+
+def describe_value(value):
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        dtype = str(value.dtype).replace("torch.", "")
+        return f"{dtype} array of shape {tuple(value.shape)}"
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        return f"{type(value).__name__} of {len(value)} items"
+    if isinstance(value, protocol.Handle):
+        return value.type_name
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unpack(data):
+    import io
+
+    return protocol.read_message(io.BytesIO(data))
+
+
+def _torch_if_loaded():
+    import sys
+
+    return sys.modules.get("torch")

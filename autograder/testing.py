@@ -1,0 +1,134 @@
+"""What a test file imports: the TestCase base class, the gradescope_utils decorators.
+
+    from autograder.testing import StudentTestCase, weight, number, visibility
+
+    class TestActivation(StudentTestCase):
+        @weight(1)
+        def test_sigmoid(self):
+            '''sigmoid matches 1 / (1 + exp(-x))'''
+            net = self.student.call("models.softmax_regression.SoftmaxRegression")
+            ...
+
+`self.student` is the submission (or, in `make test`, the reference solution);
+`self.reference` is the reference solution, for private tests only. Who they are is set
+by `use()` (the grader does this) or, by default, from the environment:
+KIT_STUDENT_ROOT (default: the folder above the test file's `tests/` folder) and
+KIT_REFERENCE_ROOT.
+
+What student code prints is checked after every test against `allowed_output.txt`
+beside the test files (one regular expression per line: the provided code's own
+messages). Locally, a violation fails the test, so students learn it before submitting;
+the grader applies the assignment's print policy instead.
+"""
+
+import os
+import re
+import sys
+import unittest
+
+from gradescope_utils.autograder_utils.decorators import (  # noqa: F401  (re-exported)
+    hide_errors,
+    leaderboard,
+    number,
+    partial_credit,
+    tags,
+    visibility,
+    weight,
+)
+
+from autograder.student import StudentError, local_student  # noqa: F401  (re-exported)
+
+_session = {}
+_fail_on_prints = True
+
+
+def use(student=None, reference=None, fail_on_prints=True):
+    """Set the Student objects tests see (the grader calls this before running suites)."""
+    global _fail_on_prints
+    _session.clear()
+    if student is not None:
+        _session["student"] = student
+    if reference is not None:
+        _session["reference"] = reference
+    _fail_on_prints = fail_on_prints
+
+
+def _resolve(role, test_file):
+    if role not in _session:
+        if role == "student":
+            default = os.path.dirname(os.path.dirname(os.path.abspath(test_file)))
+            root = os.environ.get("KIT_STUDENT_ROOT", default)
+        else:
+            root = os.environ.get("KIT_REFERENCE_ROOT")
+            if root is None:
+                raise unittest.SkipTest("this test needs the reference solution (instructors only)")
+        _session[role] = local_student(root)
+    return _session[role]
+
+
+def allowed_output_patterns(test_dir):
+    """The regular expressions in `allowed_output.txt` beside the tests ([] if none)."""
+    path = os.path.join(test_dir, "allowed_output.txt")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [re.compile(line.rstrip("\n")) for line in f if line.strip() and not line.startswith("#")]
+
+
+def unexpected_output(text, patterns):
+    """Lines of `text` that no allowed pattern matches in full."""
+    return [line for line in text.splitlines() if line.strip() and not any(p.fullmatch(line) for p in patterns)]
+
+
+class StudentTestCase(unittest.TestCase):
+    """A test of student code: seeds it before each test and checks what it prints."""
+
+    seed = 0
+
+    @property
+    def student(self):
+        return _resolve("student", sys.modules[type(self).__module__].__file__)
+
+    @property
+    def reference(self):
+        return _resolve("reference", sys.modules[type(self).__module__].__file__)
+
+    def setUp(self):
+        super().setUp()
+        self._log_start = len(self.student.output_log)
+        self.student.seed(self.seed)
+
+    def tearDown(self):
+        super().tearDown()
+        if _fail_on_prints:
+            violations = self.print_violations()
+            if violations:
+                call, line = violations[0]
+                self.fail(
+                    f"Your code printed output that the assignment does not ask for "
+                    f"(during {call}): {line[:200]!r}. Printing scores zero on the "
+                    f"programming part; remove the print."
+                )
+
+    def print_violations(self):
+        """(call, line) for every unexpected line printed during this test."""
+        test_dir = os.path.dirname(sys.modules[type(self).__module__].__file__)
+        patterns = allowed_output_patterns(test_dir)
+        found = []
+        for call, text, _total in self.student.output_log[self._log_start:]:
+            found += [(call, line) for line in unexpected_output(text, patterns)]
+        return found
+
+    def assertStudentRaises(self, type_name, func, *args, **kwargs):
+        """Student code must raise an exception of the named type (e.g. 'ValueError')."""
+        try:
+            func(*args, **kwargs)
+        except StudentError as e:
+            if e.type_name != type_name:
+                raise
+            return e
+        except Exception as e:
+            if type(e).__name__ != type_name:
+                raise
+            return e
+        self.fail(f"expected {type_name} to be raised, but nothing was raised")

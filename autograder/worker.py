@@ -1,0 +1,230 @@
+"""The untrusted side: import student modules and serve the parent's calls.
+
+This module imports only the standard library, NumPy and `protocol` (torch only if the
+student's code already imported it). It never sees tests, expected values, hidden labels,
+reference solutions or the results file. The same `Worker` serves the in-process local
+mode (students' own test runs, `make test`) and the sandboxed remote mode (`python -m
+autograder.worker`, speaking the protocol on its stdin/stdout).
+
+Requests (dicts):
+  {"op": "call",   "target": "pkg.module.Name" or "pkg.module:Name.attr", "args": [..], "kwargs": {..}}
+  {"op": "method", "handle": id, "name": str, "args": [..], "kwargs": {..}}
+  {"op": "get",    "handle": id, "name": str}
+  {"op": "set",    "handle": id, "name": str, "value": ..}
+  {"op": "module", "name": "pkg.module"}
+  {"op": "seed",   "seed": int}
+  {"op": "release", "handles": [ids]}
+Replies: {"ok": true, "value": ..., "output": str} or
+         {"ok": false, "error": {"type", "message", "traceback"}, "output": str}.
+"""
+
+import importlib
+import io
+import os
+import random
+import sys
+import tempfile
+import traceback
+
+import numpy as np
+
+from autograder import protocol
+
+OUTPUT_KEEP = 64 * 1024  # bytes of captured output returned per call; the rest is counted
+
+
+class OutputCapture:
+    """Capture everything written to file descriptors 1 and 2 during a call.
+
+    Redirecting the descriptors (not only sys.stdout) catches print, sys.stdout.write,
+    os.write(1, ...), logging, warnings, C extensions and child processes alike.
+    """
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()
+        self._saved = None
+
+    def start(self):
+        self._flush()
+        self._file.seek(0)
+        self._file.truncate()
+        self._saved = (os.dup(1), os.dup(2), sys.stdout, sys.stderr)
+        os.dup2(self._file.fileno(), 1)
+        os.dup2(self._file.fileno(), 2)
+        sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False), write_through=True)
+        sys.stderr = io.TextIOWrapper(open(2, "wb", closefd=False), write_through=True)
+
+    def stop(self):
+        """Restore the descriptors; return (text kept, total bytes written)."""
+        self._flush()
+        out1, out2, sys.stdout, sys.stderr = self._saved
+        os.dup2(out1, 1)
+        os.dup2(out2, 2)
+        os.close(out1)
+        os.close(out2)
+        total = self._file.seek(0, os.SEEK_END)
+        self._file.seek(0)
+        text = self._file.read(OUTPUT_KEEP).decode("utf-8", "replace")
+        return text, total
+
+    @staticmethod
+    def _flush():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # a student may have replaced or closed the stream
+                pass
+
+
+class Worker:
+    """Executes requests against student code; objects stay here behind handle ids."""
+
+    def __init__(self, root):
+        self.root = os.path.abspath(root)
+        self.objects = {}
+        self.next_id = 1
+        self.last_exception = None
+        self.capture = OutputCapture()
+        if self.root not in sys.path:
+            sys.path.insert(0, self.root)
+
+    # -- handles
+    def to_handle(self, obj):
+        hid = self.next_id
+        self.next_id += 1
+        self.objects[hid] = obj
+        return protocol.Handle(hid, type(obj).__name__)
+
+    def from_handle(self, hid, _type_name):
+        try:
+            return self.objects[hid]
+        except KeyError:
+            raise protocol.ProtocolError(f"unknown handle {hid}") from None
+
+    # -- one request
+    def handle(self, request, buffers):
+        """Serve one request -> (reply, reply_buffers). Never raises for student errors."""
+        self.last_exception = None
+        try:
+            op = request["op"]
+            payload = protocol.decode(request.get("payload"), buffers, self.from_handle, _torch())
+        except Exception as e:
+            return {"ok": False, "error": _describe(e, self.root), "output": "", "output_bytes": 0}, []
+        cwd = os.getcwd()
+        self.capture.start()
+        try:
+            os.chdir(self.root)
+            value = self._execute(op, request, payload)
+            error = None
+        except BaseException as e:  # SystemExit and KeyboardInterrupt from student code too
+            value, error = None, _describe(e, self.root)
+            self.last_exception = e
+        finally:
+            os.chdir(cwd)
+            output, output_bytes = self.capture.stop()
+        reply = {"ok": error is None, "output": output, "output_bytes": output_bytes}
+        if error is not None:
+            reply["error"] = error
+            return reply, []
+        try:
+            reply["value"], out_buffers = protocol.encode(value, self.to_handle)
+        except Exception as e:
+            return {"ok": False, "error": _describe(e, self.root), "output": output,
+                    "output_bytes": output_bytes}, []
+        return reply, out_buffers
+
+    def _execute(self, op, request, payload):
+        if op == "call":
+            args, kwargs = payload
+            return resolve(request["target"])(*args, **kwargs)
+        if op == "method":
+            args, kwargs = payload
+            return getattr(self.from_handle(request["handle"], ""), request["name"])(*args, **kwargs)
+        if op == "get":
+            return getattr(self.from_handle(request["handle"], ""), request["name"])
+        if op == "set":
+            setattr(self.from_handle(request["handle"], ""), request["name"], payload)
+            return None
+        if op == "module":
+            return importlib.import_module(request["name"])
+        if op == "seed":
+            seed_everything(payload)
+            return None
+        if op == "release":
+            for hid in payload:
+                self.objects.pop(hid, None)
+            return None
+        raise protocol.ProtocolError(f"unknown operation {op!r}")
+
+
+def resolve(target):
+    """'pkg.mod.Name' or 'pkg.mod:Name.attr' -> the object."""
+    if ":" in target:
+        module_name, _, attr_path = target.partition(":")
+    else:
+        module_name, _, attr_path = target.rpartition(".")
+    obj = importlib.import_module(module_name)
+    for part in attr_path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def seed_everything(seed):
+    """Seed random, NumPy and (if the student's code loaded it) torch, deterministically."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch = _torch()
+    if torch is not None:
+        torch.manual_seed(seed)
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def _torch():
+    return sys.modules.get("torch")
+
+
+def _describe(exc, root):
+    """Exception -> plain dict: type, message and a traceback cut to the student's frames."""
+    try:
+        message = str(exc)[:2000]
+    except Exception:
+        message = "<exception message could not be read>"
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(root + os.sep)
+    ]
+    lines = traceback.format_list(frames)
+    lines = [line.replace(root + os.sep, "") for line in lines]
+    return {"type": type(exc).__name__, "message": message, "traceback": "".join(lines)[-4000:]}
+
+
+def serve(root, channel_in, channel_out):
+    """Remote mode: answer framed requests until the parent closes the channel."""
+    worker = Worker(root)
+    while True:
+        try:
+            request, buffers = protocol.read_message(channel_in)
+        except EOFError:
+            return
+        reply, out_buffers = worker.handle(request, buffers)
+        protocol.write_message(channel_out, reply, out_buffers)
+
+
+def main():
+    """Entry point of the sandboxed process: `python -I -B -m autograder.worker ROOT`.
+
+    The protocol channel is moved off descriptors 0/1 first, so anything the student's
+    code writes to stdout or stderr can never be mistaken for a reply.
+    """
+    root = sys.argv[1]
+    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    serve(root, channel_in, channel_out)
+
+
+if __name__ == "__main__":
+    main()
