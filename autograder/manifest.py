@@ -52,6 +52,7 @@ class Manifest:
     needs_torch: bool = False
     requirements: tuple = ()        # what the student README and requirements.txt list
     data: tuple = ()                # data files the tests read (generated, never zipped)
+    instructor_only: tuple = ()     # globs under root never rendered into skeletons or zips
     import_allow: tuple = ()        # harmless modules a student may add
     import_forbid: tuple = ()       # modules that would do the student's work
     import_penalty: str = "zero-file"   # zero-file | deduct:<points> | warn
@@ -123,6 +124,7 @@ def load(name_or_path):
         needs_torch=take(data, "needs_torch", bool, False),
         requirements=tuple(take(data, "requirements", list, [])),
         data=tuple(take(files, "data", list, [], "files.")),
+        instructor_only=tuple(take(files, "instructor_only", list, [], "files.")),
         import_allow=tuple(take(imports, "allow", list, [], "imports.")),
         import_forbid=tuple(take(imports, "forbid", list, [], "imports.")),
         import_penalty=take(imports, "penalty", str, "zero-file", "imports."),

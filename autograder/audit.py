@@ -1,0 +1,200 @@
+"""The release audit: a gate before any student zip is written, and part of `make test`.
+
+- every rendered skeleton file parses, the student modules import, and every public test
+  fails on the skeleton with NotImplementedError (never a collection error or a crash);
+- every public and private test passes on the reference solution;
+- no solution-only line, private test, reference checkpoint, hidden label or marked
+  solution file appears anywhere in the zip.
+"""
+
+import ast
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from autograder import manifest as manifests
+from autograder.render import has_markers, render, solution_only_lines
+
+REPO = manifests.REPO
+MIN_SECRET_LINE = 12  # shorter solution lines (`pass`, `return out`) reveal nothing
+
+
+class AuditError(Exception):
+    """The release would ship something broken or secret; the message lists every finding."""
+
+
+def check_release(manifest, student_tree):
+    """Audit one staged student tree (skeleton + tests/ + harness)."""
+    student_tree = Path(student_tree)
+    problems = check_parses(student_tree)
+    problems += check_imports(manifest, student_tree)
+    if not problems:
+        problems += check_skeleton_fails(manifest, student_tree)
+    problems += check_solution_passes(manifest)
+    if problems:
+        raise AuditError(f"release audit failed for {manifest.name}:\n- " + "\n- ".join(problems))
+
+
+def check_parses(tree):
+    problems = []
+    for path in sorted(Path(tree).rglob("*.py")):
+        try:
+            ast.parse(path.read_bytes(), filename=str(path))
+        except SyntaxError as e:
+            problems.append(f"{path.relative_to(tree)}:{e.lineno}: does not parse: {e.msg}")
+    return problems
+
+
+def check_imports(manifest, tree):
+    """Each student module imports cleanly (in a fresh interpreter, from the tree)."""
+    modules = [f[:-3].replace("/", ".").removesuffix(".__init__") for f in manifest.student_files if f.endswith(".py")]
+    code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *modules], cwd=tree, capture_output=True, text=True,
+        env=_env(tree), timeout=300,
+    )
+    if proc.returncode != 0:
+        return [f"the skeleton does not import: {proc.stderr.strip().splitlines()[-1]}"]
+    return []
+
+
+def check_skeleton_fails(manifest, tree):
+    """Every public test must fail on the skeleton, and with NotImplementedError."""
+    outcomes = run_suite([Path(tree) / "tests"], student=tree)
+    if not outcomes:
+        return ["no public tests were collected on the skeleton"]
+    return [
+        f"public test {test_id} {outcome} on the skeleton with {exception}, not NotImplementedError"
+        for test_id, (outcome, exception) in sorted(outcomes.items())
+        if exception != "NotImplementedError"
+    ]
+
+
+def check_solution_passes(manifest):
+    dirs = [d for d in (manifest.public_tests, manifest.private_tests) if d.is_dir()]
+    outcomes = run_suite(dirs, student=manifest.root, reference=manifest.root)
+    return [
+        f"{test_id} {outcome} on the reference solution ({exception})"
+        for test_id, (outcome, exception) in sorted(outcomes.items())
+        if outcome not in ("passed", "skipped")
+    ]
+
+
+def run_suite(test_dirs, *, student, reference=None):
+    """Run tests in a fresh interpreter (student modules of assignments share names)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "outcomes.json"
+        cmd = [sys.executable, "-m", "autograder.suite", "--student", str(student), "--out", str(out)]
+        if reference:
+            cmd += ["--reference", str(reference)]
+        proc = subprocess.run(cmd + [str(d) for d in test_dirs], capture_output=True, text=True,
+                              env=_env(REPO), cwd=REPO, timeout=3600)
+        if proc.returncode != 0 or not out.exists():
+            raise AuditError(f"the test run crashed ({' '.join(map(str, test_dirs))}):\n{proc.stderr[-3000:]}")
+        return {k: tuple(v) for k, v in json.loads(out.read_text()).items()}
+
+
+def check_zip(names, zip_path):
+    """Nothing secret in the zip: solution-only lines, private tests, checkpoints, labels."""
+    secrets = _secret_lines(names)
+    secret_hashes = _secret_hashes(names)
+    problems = []
+    with zipfile.ZipFile(zip_path) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            if "private_tests" in info.filename:
+                problems.append(f"{info.filename}: a private test path is in the zip")
+            if hashlib.sha256(data).hexdigest() in secret_hashes:
+                problems.append(f"{info.filename}: identical to {secret_hashes[hashlib.sha256(data).hexdigest()]}")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            for number, line in enumerate(text.splitlines(), 1):
+                if line.strip() in secrets:
+                    problems.append(f"{info.filename}:{number}: solution code leaked: {line.strip()[:80]!r}")
+    if problems:
+        raise AuditError(f"{Path(zip_path).name} would leak:\n- " + "\n- ".join(problems))
+
+
+def _secret_lines(names):
+    """Solution-only lines of every marked file, minus lines the student files also hold."""
+    secrets, public = set(), set()
+    for name in names:
+        m = manifests.load(name)
+        for path in m.root.rglob("*"):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            try:
+                text = path.read_text()
+            except (UnicodeDecodeError, OSError):
+                continue
+            if has_markers(text):
+                secrets.update(line for line in solution_only_lines(text) if len(line) >= MIN_SECRET_LINE)
+                public.update(line.strip() for line in render(text, solution=False).splitlines())
+            else:
+                public.update(line.strip() for line in text.splitlines())
+    return secrets - public
+
+
+def _secret_hashes(names):
+    """sha256 -> description of every file that must never ship."""
+    hashes = {}
+    for name in names:
+        m = manifests.load(name)
+        sources = [("private test file", p) for d in (m.private_tests,) if d.is_dir() for p in d.rglob("*")]
+        sources += [("reference checkpoint", p) for p in m.root.rglob("*.pth")]
+        for path in m.root.rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".sh", ".md"):
+                try:
+                    if has_markers(path.read_text()):
+                        sources.append(("a marked solution file", path))
+                except UnicodeDecodeError:
+                    pass
+        for what, path in sources:
+            if path.is_file():
+                hashes[hashlib.sha256(path.read_bytes()).hexdigest()] = f"{what} ({path.relative_to(REPO)})"
+    return hashes
+
+
+def _env(root):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(root), str(REPO)])
+    env.setdefault("MPLBACKEND", "Agg")
+    for key in ("KIT_STUDENT_ROOT", "KIT_REFERENCE_ROOT"):
+        env.pop(key, None)
+    return env
+
+
+def audit_assignments(names):
+    """The audit `make test` runs: stage each student tree, check it, zip it, scan the zip.
+
+    The reference solutions' own test run is left to `make test`'s pytest step.
+    Returns the problems found ([] when clean).
+    """
+    from autograder import release
+
+    problems = []
+    for name in names:
+        m = manifests.load(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / name
+            release.stage_student_tree(m, tree)
+            found = check_parses(tree) + check_imports(m, tree)
+            found = found or check_skeleton_fails(m, tree)
+            zip_path = Path(tmp) / "student.zip"
+            with zipfile.ZipFile(zip_path, "w") as zf:
+                for path in sorted(tree.rglob("*")):
+                    if path.is_file():
+                        zf.write(path, path.relative_to(tmp).as_posix())
+            try:
+                check_zip([name], zip_path)
+            except AuditError as e:
+                found.append(str(e))
+        problems += [f"{name}: {p}" for p in found]
+    return problems

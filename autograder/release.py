@@ -1,0 +1,153 @@
+"""Build skeletons/ from solutions/ and the student zips in dist/.
+
+A student zip holds, under one folder named for the assignment: the rendered skeleton,
+the public tests as tests/, the local test harness (the shipped part of `autograder`),
+and requirements.txt pinned from constraints.txt. The audit runs on the staged tree
+before the zip is written.
+"""
+
+import fnmatch
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from autograder import audit, manifest as manifests
+from autograder.render import has_markers, render
+
+REPO = manifests.REPO
+DIST = REPO / "dist"
+# Never part of a skeleton: instructor files, generated data, trained weights, caches.
+ALWAYS_EXCLUDED = (
+    "assignment.toml", "*/__pycache__/*", "__pycache__/*", "*.pyc", ".pytest_cache/*",
+    "*.pth", "*.pt", "*.png", "data/*.csv", "data/cifar-10-batches-py/*", "*.zip",
+)
+# The harness shipped to students: enough to run the public tests locally, no more.
+HARNESS_FILES = (
+    "autograder/__init__.py", "autograder/protocol.py", "autograder/worker.py",
+    "autograder/student.py", "autograder/testing.py", "autograder/checks/__init__.py",
+    "autograder/checks/compare.py", "autograder/checks/gradcheck.py",
+)
+
+
+def source_files(manifest):
+    """Relative paths of the files under solutions/<name> that become the skeleton."""
+    excluded = ALWAYS_EXCLUDED + manifest.instructor_only
+    files = []
+    for path in sorted(manifest.root.rglob("*")):
+        rel = path.relative_to(manifest.root).as_posix()
+        if path.is_file() and not any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
+            files.append(rel)
+    return files
+
+
+def render_skeleton(manifest, dest):
+    """Write the student version of every source file under `dest`."""
+    dest = Path(dest)
+    for rel in source_files(manifest):
+        src = manifest.root / rel
+        out = dest / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = src.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and has_markers(text):
+            out.write_bytes(render(text, solution=False, filename=str(src)).encode("utf-8"))
+        else:
+            out.write_bytes(data)
+        shutil.copymode(src, out)
+
+
+def write_skeletons(names):
+    """Regenerate skeletons/<name> for each assignment."""
+    for name in names:
+        m = manifests.load(name)
+        if m.skeleton.exists():
+            shutil.rmtree(m.skeleton)
+        render_skeleton(m, m.skeleton)
+
+
+def stale_skeletons(names):
+    """Differences between skeletons/ and a fresh render: [] when up to date."""
+    problems = []
+    for name in names:
+        m = manifests.load(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            render_skeleton(m, tmp)
+            fresh = {p.relative_to(tmp).as_posix(): p.read_bytes() for p in Path(tmp).rglob("*") if p.is_file()}
+        committed = {}
+        if m.skeleton.exists():
+            committed = {
+                p.relative_to(m.skeleton).as_posix(): p.read_bytes()
+                for p in m.skeleton.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            }
+        for rel in sorted(fresh.keys() | committed.keys()):
+            if rel not in committed:
+                problems.append(f"skeletons/{name}/{rel} is missing")
+            elif rel not in fresh:
+                problems.append(f"skeletons/{name}/{rel} has no source in solutions/{name}")
+            elif fresh[rel] != committed[rel]:
+                problems.append(f"skeletons/{name}/{rel} is stale")
+    return problems
+
+
+def requirements_text(manifest):
+    """requirements.txt for students: the manifest's packages at the pinned versions."""
+    pins = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            package, version = line.split("==", 1)
+            pins[package.strip().lower()] = version.split(";")[0].strip()
+    lines = []
+    for package in manifest.requirements:
+        version = pins.get(package.lower())
+        lines.append(f"{package}=={version}" if version else package)
+    return "\n".join(lines) + "\n"
+
+
+def stage_student_tree(manifest, dest):
+    """Lay out what a student unpacks for one assignment under `dest`."""
+    dest = Path(dest)
+    render_skeleton(manifest, dest)
+    tests = dest / "tests"
+    for path in sorted(manifest.public_tests.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            out = tests / path.relative_to(manifest.public_tests)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out)
+    for rel in HARNESS_FILES:
+        out = dest / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / rel, out)
+    (dest / "requirements.txt").write_text(requirements_text(manifest))
+
+
+def build_release(group, *, check=True):
+    """Write dist/<group>.zip for every assignment under solutions/<group>; audit first."""
+    names = [n for n in manifests.all_names() if n == group or n.startswith(group + "/")]
+    if not names:
+        raise manifests.ManifestError(f"unknown assignment {group!r}")
+    DIST.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp) / group
+        for name in names:
+            m = manifests.load(name)
+            part = staging / Path(name).relative_to(group) if name != group else staging
+            stage_student_tree(m, part)
+            if check:
+                audit.check_release(m, part)
+        zip_path = DIST / f"{group}.zip"
+        tmp_zip = zip_path.with_suffix(".zip.tmp")
+        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(staging.parent.rglob("*")):
+                if path.is_file():
+                    info = zipfile.ZipInfo.from_file(path, path.relative_to(staging.parent).as_posix())
+                    info.date_time = (2020, 1, 1, 0, 0, 0)  # reproducible zips
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    zf.writestr(info, path.read_bytes())
+        if check:
+            audit.check_zip(names, tmp_zip)
+        tmp_zip.replace(zip_path)
+    return zip_path
