@@ -1,0 +1,115 @@
+"""Grade the bundled sample submissions of each assignment and check their verdicts.
+
+Samples, built fresh each run so they can never go stale:
+- reference: the reference solution, packed by the assignment's own collect_submission.sh;
+- skeleton:  the untouched student starter code, packed the same way;
+- every folder in tools/demo_submissions/<assignment>/<sample>/: files laid over the
+  reference before packing (a realistic bug), with expected.json naming the tests that
+  must fail ({"failing": [...]}: everything else must pass).
+
+Usage: python tools/demo.py NAME... ; exit status 1 if a verdict is not the expected one.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder import manifest as manifests  # noqa: E402
+from autograder.release import render_skeleton, source_files  # noqa: E402
+from autograder.render import has_markers, render  # noqa: E402
+
+OUT = REPO / "build" / "demo"
+
+
+def render_reference(m, dest):
+    """The reference solution as a student would have it: markers removed."""
+    for rel in source_files(m):
+        src, out = m.root / rel, Path(dest) / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = src.read_text() if src.suffix in (".py", ".yaml", ".sh", ".md", ".txt") else None
+        if text is not None and has_markers(text):
+            out.write_text(render(text, solution=True))
+        else:
+            shutil.copyfile(src, out)
+    for checkpoint in m.root.glob("checkpoints/*.pth"):  # trained by the instructor
+        (Path(dest) / "checkpoints").mkdir(exist_ok=True)
+        shutil.copyfile(checkpoint, Path(dest) / "checkpoints" / checkpoint.name)
+
+
+def pack(tree, zip_dest):
+    """Run the assignment's collect_submission.sh in `tree`; move its zip to `zip_dest`."""
+    before = set(Path(tree).glob("*.zip"))
+    subprocess.run(["bash", "collect_submission.sh"], cwd=tree, check=True, capture_output=True)
+    made = sorted(set(Path(tree).glob("*.zip")) - before)
+    if len(made) != 1:
+        raise SystemExit(f"collect_submission.sh in {tree} made {len(made)} zips")
+    zip_dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(made[0], zip_dest)
+    return zip_dest
+
+
+def build_samples(m, tmp):
+    """-> [(sample name, zip path, expectation)]"""
+    samples = []
+    ref = Path(tmp) / "reference"
+    render_reference(m, ref)
+    samples.append(("reference", pack(ref, OUT / m.name / "reference.zip"), {"failing": []}))
+    skel = Path(tmp) / "skeleton"
+    render_skeleton(m, skel)
+    samples.append(("skeleton", pack(skel, OUT / m.name / "skeleton.zip"), {"score": 0}))
+    for folder in sorted((REPO / "tools" / "demo_submissions" / m.name).glob("*/")):
+        tree = Path(tmp) / folder.name
+        render_reference(m, tree)
+        for path in folder.rglob("*"):
+            if path.is_file() and path.name != "expected.json":
+                shutil.copyfile(path, tree / path.relative_to(folder))
+        expected = json.loads((folder / "expected.json").read_text())
+        samples.append((folder.name, pack(tree, OUT / m.name / f"{folder.name}.zip"), expected))
+    return samples
+
+
+def grade(m, zip_path):
+    out = zip_path.with_suffix(".results.json")
+    subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "--assignment", m.name,
+         "--submission", str(zip_path), "--out", str(out)],
+        check=True, cwd=REPO,
+    )
+    return json.loads(out.read_text())
+
+
+def verdict_problems(results, expected):
+    """What differs from the expected verdict ([] when as expected)."""
+    tests = results["tests"]
+    if "score" in expected:
+        return [] if results["score"] == expected["score"] else [f"score {results['score']}, expected {expected['score']}"]
+    failing = {t["name"] for t in tests if t.get("score", 0) < t.get("max_score", 0)}
+    wanted = set(expected["failing"])
+    problems = [f"should fail but passed: {name}" for name in sorted(wanted - failing)]
+    problems += [f"should pass but failed: {name}" for name in sorted(failing - wanted)]
+    return problems
+
+
+def main(names):
+    bad = 0
+    for name in names:
+        m = manifests.load(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            for sample, zip_path, expected in build_samples(m, tmp):
+                results = grade(m, zip_path)
+                total = sum(t.get("max_score", 0) for t in results["tests"])
+                problems = verdict_problems(results, expected)
+                bad += bool(problems)
+                status = "as expected" if not problems else "UNEXPECTED: " + "; ".join(problems)
+                print(f"{name:24} {sample:22} {results['score']:7.2f} / {total:<7.2f} {status}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
