@@ -12,6 +12,7 @@ buffer length, and it never unpickles.
 import json
 import math
 import struct
+import sys
 
 import numpy as np
 
@@ -23,11 +24,9 @@ ALLOWED_DTYPES = frozenset(
         "float16", "float32", "float64", "complex64", "complex128",
     )
 )
-TORCH_DTYPES = {
-    "torch.bool": "bool", "torch.uint8": "uint8", "torch.int8": "int8", "torch.int16": "int16",
-    "torch.int32": "int32", "torch.int64": "int64", "torch.float16": "float16",
-    "torch.float32": "float32", "torch.float64": "float64",
-}
+TORCH_DTYPES = frozenset(
+    f"torch.{name}" for name in ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+)
 MAX_DEPTH = 64
 _LEN = struct.Struct("<Q")
 
@@ -89,12 +88,13 @@ def encode(value, to_handle=None):
         if isinstance(x, np.generic) and t.__module__ == "numpy" and np.dtype(t).str in ALLOWED_DTYPES:
             buffers.append(np.asarray(x).tobytes())
             return {"$scalar": len(buffers) - 1, "dtype": np.dtype(t).str}
-        if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter") and str(x.dtype) in TORCH_DTYPES:
+        torch = sys.modules.get("torch")
+        if torch is not None and t in (torch.Tensor, torch.nn.Parameter) and str(x.dtype) in TORCH_DTYPES:
             arr = x.detach().cpu().contiguous().numpy()
             buffers.append(arr.tobytes())
             return {
                 "$tensor": len(buffers) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape),
-                "torch_dtype": str(x.dtype), "parameter": t.__name__ == "Parameter",
+                "parameter": t is torch.nn.Parameter,
             }
         if to_handle is None:
             raise ProtocolError(f"cannot send an object of type {t.__name__}")

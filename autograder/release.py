@@ -69,19 +69,20 @@ def write_skeletons(names):
         render_skeleton(m, m.skeleton)
 
 
-def stale_skeletons(names):
-    """Differences between skeletons/ and a fresh render: [] when up to date."""
+def stale_skeletons(names, skeleton_root=None):
+    """Differences between skeletons/ (or `skeleton_root`) and a fresh render: [] when up to date."""
     problems = []
     for name in names:
         m = manifests.load(name)
+        committed_root = Path(skeleton_root) if skeleton_root else m.skeleton
         with tempfile.TemporaryDirectory() as tmp:
             render_skeleton(m, tmp)
             fresh = {p.relative_to(tmp).as_posix(): p.read_bytes() for p in Path(tmp).rglob("*") if p.is_file()}
         committed = {}
-        if m.skeleton.exists():
+        if committed_root.exists():
             committed = {
-                p.relative_to(m.skeleton).as_posix(): p.read_bytes()
-                for p in m.skeleton.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                p.relative_to(committed_root).as_posix(): p.read_bytes()
+                for p in committed_root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
             }
         for rel in sorted(fresh.keys() | committed.keys()):
             if rel not in committed:
