@@ -1,0 +1,382 @@
+"""Does intake take exactly the student files from a submission, and refuse every hostile
+entry by name before anything is written?"""
+
+import os
+import stat
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.intake import Intake, prepare_workspace
+from autograder.manifest import Checkpoint, Limits, Manifest
+
+SKELETONS = Path(__file__).parent / "fixtures" / "intake" / "skeletons"
+NET = b"class Net:\n    def forward(self, X, y, mode='train'):\n        return 0.0, 1.0\n"
+UTILS = b"def load_data(path):\n    return [], []\n"
+
+
+class FixtureManifest(Manifest):
+    """A Manifest whose skeleton is a fixture tree instead of REPO/skeletons/<name>."""
+
+    @property
+    def skeleton(self):
+        return SKELETONS / self.name
+
+
+TOY = FixtureManifest(
+    name="toy", title="Toy", root=SKELETONS / "toy",
+    student_files=("utils.py", "models/net.py"),
+    submission=("*.py", "models/*.py", "configs/*.yaml"),
+    data=("data/train.csv",),
+    limits=Limits(max_files=20, max_file_mb=0.01, max_submission_mb=0.05),
+)
+
+
+def make_zip(path, entries):
+    """Write a zip of (name or ZipInfo, bytes) entries; return its path."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+    return path
+
+
+def entry(name, mode):
+    """A ZipInfo whose Unix mode (file type and permissions) is `mode`."""
+    info = zipfile.ZipInfo(name)
+    info.create_system = 3
+    info.external_attr = mode << 16
+    return info
+
+
+def intake_of(tmp_path, entries, manifest=TOY):
+    """Zip `entries`, run intake into tmp_path/ws; return (Intake, workspace)."""
+    submission = make_zip(tmp_path / "submission.zip", entries)
+    workspace = tmp_path / "ws"
+    return prepare_workspace(submission, manifest, workspace), workspace
+
+
+def skeleton_text(rel):
+    return (SKELETONS / "toy" / rel).read_bytes()
+
+
+def test_clean_submission_is_taken(tmp_path):
+    """Are the student files taken, the rest built from the skeleton, and nothing reported?"""
+    intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("models/net.py", NET)])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "utils.py").read_bytes() == UTILS
+    assert (ws / "models/net.py").read_bytes() == NET
+    assert (ws / "main.py").read_bytes() == skeleton_text("main.py")
+    assert (ws / "configs/config.yaml").read_bytes() == skeleton_text("configs/config.yaml")
+
+
+def test_skeleton_tests_are_not_copied(tmp_path):
+    """Does the workspace (what the worker sees) hold no tests folder from the skeleton?"""
+    _, ws = intake_of(tmp_path, [("utils.py", UTILS)])
+    assert not (ws / "tests").exists()
+
+
+def test_files_are_written_plain_whatever_the_zip_says(tmp_path):
+    """Are taken files written with mode 0o644, ignoring a setuid/executable mode in the zip?"""
+    intake, ws = intake_of(tmp_path, [(entry("utils.py", stat.S_IFREG | 0o4777), UTILS)])
+    assert intake.files == ["utils.py"]
+    assert stat.S_IMODE((ws / "utils.py").stat().st_mode) == 0o644
+
+
+def test_zip_slip_is_refused(tmp_path):
+    """Is a zip entry with `../` refused by name, nothing written outside, and the other files still taken?"""
+    intake, ws = intake_of(tmp_path, [("../evil.py", b"print('owned')\n"), ("models/../../evil2.py", b""),
+                                      ("utils.py", UTILS)])
+    assert intake.problems == ["../evil.py: refused: '..' in the path would leave the submission folder",
+                               "models/../../evil2.py: refused: '..' in the path would leave the submission folder"]
+    assert intake.files == ["utils.py"] and not intake.fatal
+    assert not (tmp_path / "evil.py").exists() and not (ws / "evil.py").exists()
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("/etc/passwd", "absolute path"),
+    ("/utils.py", "absolute path"),
+    ("models\\net.py", "backslash in the path (zip paths use '/')"),
+    ("C:/utils.py", "drive letter in the path"),
+])
+def test_unsafe_names_are_refused(tmp_path, name, reason):
+    """Are absolute paths, backslashes and drive letters refused by name, never taken?"""
+    intake, ws = intake_of(tmp_path, [(name, UTILS)])
+    assert intake.problems == [f"{name}: refused: {reason}"]
+    assert intake.files == [] and intake.missing == ["utils.py", "models/net.py"]
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def test_control_characters_in_a_name_are_refused(tmp_path):
+    """Is a name with a control character refused, and shown escaped?"""
+    intake, _ = intake_of(tmp_path, [("bad\x01name.py", b"")])
+    assert intake.problems == ["'bad\\x01name.py': refused: control character in the name"]
+
+
+def test_name_that_is_not_utf8_is_refused(tmp_path):
+    """Is an entry whose name bytes are not UTF-8 refused?"""
+    submission = make_zip(tmp_path / "submission.zip", [("utilsX.py", UTILS)])
+    raw = submission.read_bytes().replace(b"utilsX.py", b"utils\xff.py")  # local and central headers
+    submission.write_bytes(raw)
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake.problems == ["'utils\\xa0.py': refused: the name is not UTF-8 text"]
+
+
+def test_symlink_entry_in_zip_is_refused(tmp_path):
+    """Is a symlink entry refused rather than written (zipfile would write its target path as the file)?"""
+    intake, ws = intake_of(tmp_path, [(entry("utils.py", stat.S_IFLNK | 0o777), b"/etc/passwd"),
+                                      ("models/net.py", NET)])
+    assert intake.problems == ["utils.py: refused: symbolic link (submit the file itself, not a link)"]
+    assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"]
+    assert not (ws / "utils.py").is_symlink()
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+@pytest.mark.parametrize("kind, what", [(stat.S_IFCHR, "a device"), (stat.S_IFBLK, "a device"),
+                                        (stat.S_IFIFO, "a fifo"), (stat.S_IFSOCK, "a socket")])
+def test_special_file_entries_in_zip_are_refused(tmp_path, kind, what):
+    """Are device, fifo and socket entries refused?"""
+    intake, _ = intake_of(tmp_path, [(entry("models/net.py", kind | 0o644), b"")])
+    assert intake.problems == [f"models/net.py: refused: {what}, not a regular file"]
+    assert intake.missing == ["utils.py", "models/net.py"]
+
+
+def test_encrypted_entry_is_refused(tmp_path):
+    """Is an entry flagged as encrypted refused before any attempt to read it?"""
+    submission = make_zip(tmp_path / "submission.zip", [("utils.py", UTILS)])
+    raw = bytearray(submission.read_bytes())  # zipfile cannot write encrypted entries: set the flag
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature) + offset
+        raw[at] |= 0x1
+    submission.write_bytes(bytes(raw))
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake.problems == ["utils.py: refused: encrypted"]
+
+
+def test_too_many_entries_is_fatal(tmp_path):
+    """Is a zip with more entries than max_files refused as a whole, before anything is taken?"""
+    entries = [("utils.py", UTILS)] + [(f"junk/{i}.txt", b"") for i in range(20)]
+    intake, ws = intake_of(tmp_path, entries)
+    assert intake == Intake(files=[], missing=[], problems=[
+        "submission.zip: 21 entries; the limit is 20 (zip only the files the assignment asks for)"], fatal=True)
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def test_entry_count_lie_in_end_record_is_caught(tmp_path):
+    """If the end-of-archive record understates the entry count, is the parsed count still enforced?"""
+    submission = make_zip(tmp_path / "submission.zip", [(f"{i}.txt", b"") for i in range(21)])
+    raw = bytearray(submission.read_bytes())
+    at = raw.rfind(b"PK\x05\x06")
+    raw[at + 8:at + 12] = struct.pack("<2H", 1, 1)  # entries on this disk, entries in total
+    submission.write_bytes(bytes(raw))
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake.fatal
+    assert intake.problems == ["submission.zip: 21 entries; the limit is 20 (zip only the files the assignment asks for)"]
+
+
+def test_oversized_file_list_is_fatal(tmp_path):
+    """Is a central directory far larger than max_files entries need refused before zipfile parses it?"""
+    submission = make_zip(tmp_path / "submission.zip", [("utils.py", UTILS)])
+    raw = bytearray(submission.read_bytes())
+    at = raw.rfind(b"PK\x05\x06")
+    raw[at + 12:at + 16] = struct.pack("<L", 10 * 1024 * 1024)
+    submission.write_bytes(bytes(raw))
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake.fatal
+    assert intake.problems == ["submission.zip: its file list takes 10.0 MB, far more than 20 entries need; nothing was taken"]
+
+
+def test_file_over_the_cap_is_refused(tmp_path):
+    """Is a student file larger than max_file_mb refused by name, and the others still taken?"""
+    big = b"x = 1\n" * 4000  # 24000 bytes, over the 0.01 MB (10485 bytes) cap
+    intake, ws = intake_of(tmp_path, [("utils.py", big), ("models/net.py", NET)])
+    assert intake.problems == ["utils.py: refused: 23.4 KB unpacked; the limit for this file is 0.01 MB"]
+    assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"] and not intake.fatal
+
+
+def test_total_over_the_cap_is_fatal(tmp_path):
+    """Is a submission that unpacks past max_submission_mb refused as a whole?"""
+    chunk = os.urandom(9000)  # incompressible, under the per-file cap
+    intake, _ = intake_of(tmp_path, [("utils.py", UTILS)] + [(f"notes/{i}.bin", chunk) for i in range(6)])
+    assert intake.fatal and intake.files == []
+    assert intake.problems == ["submission.zip: unpacks to 52.8 KB (data files and junk aside); the limit is 0.05 MB"]
+
+
+def test_zip_bomb_is_fatal(tmp_path):
+    """Is an entry that is tiny packed and huge unpacked refused as a zip bomb, without being unpacked?"""
+    submission = make_zip(tmp_path / "submission.zip", [("utils.py", UTILS), ("bomb.bin", bytes(20 * 1024 * 1024))])
+    packed = zipfile.ZipFile(submission).getinfo("bomb.bin").compress_size
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake == Intake(files=[], missing=[], problems=[
+        f"bomb.bin: {packed / 1024:.1f} KB that unpack to 20.0 MB look like a zip bomb; nothing was taken"], fatal=True)
+
+
+def test_lying_header_is_fatal(tmp_path):
+    """If a header understates a member's size, is the mismatch caught while reading, and nothing taken?"""
+    real = b"x = 1\n" * 1500
+    submission = make_zip(tmp_path / "submission.zip", [("models/net.py", NET), ("utils.py", real)])
+    raw = bytearray(submission.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local header, central directory
+        at = raw.find(signature, raw.find(signature) + 1)  # utils.py is the second entry
+        raw[at + offset:at + offset + 4] = struct.pack("<L", 100)
+    submission.write_bytes(bytes(raw))
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake == Intake(files=[], missing=[], problems=[
+        "utils.py: could not be unpacked (Bad CRC-32 for file 'utils.py'); the zip is corrupt or crafted, "
+        "so nothing was taken"], fatal=True)
+    assert (tmp_path / "ws" / "models/net.py").read_bytes() == skeleton_text("models/net.py")
+
+
+def test_duplicate_entries_are_refused(tmp_path):
+    """Is a path that appears twice refused (which copy was meant is unknowable), the rest taken?"""
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("utils.py", b"import os\n"), ("models/net.py", NET)])
+    assert intake.problems == ["utils.py: refused: the submission holds it 2 times"]
+    assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"]
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def test_wrapping_folder_and_junk(tmp_path):
+    """Is one wrapping folder stripped, and __MACOSX/, __pycache__/ and .DS_Store ignored without a word?"""
+    intake, ws = intake_of(tmp_path, [
+        ("assignment_1/", b""), ("assignment_1/utils.py", UTILS), ("assignment_1/models/net.py", NET),
+        ("assignment_1/.DS_Store", b"\0"), ("assignment_1/models/__pycache__/net.cpython-311.pyc", b"\0"),
+        ("__MACOSX/assignment_1/._utils.py", b"\0"), ("__MACOSX/assignment_1/models/._net.py", b"\0")])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "models/net.py").read_bytes() == NET
+    assert not (ws / "models/__pycache__").exists() and not (ws / ".DS_Store").exists()
+
+
+def test_a_student_folder_is_not_a_wrapper(tmp_path):
+    """Is a zip holding only models/ read as models/, not as a wrapper around net.py?"""
+    intake, ws = intake_of(tmp_path, [("models/net.py", NET)])
+    assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"]
+    assert (ws / "models/net.py").read_bytes() == NET
+
+
+def test_missing_student_file_keeps_the_stub(tmp_path):
+    """Is a student file the zip lacks listed as missing, with the skeleton's stub left in its place?"""
+    intake, ws = intake_of(tmp_path, [("models/net.py", NET)])
+    assert intake == Intake(files=["models/net.py"], missing=["utils.py"], problems=[], fatal=False)
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def test_non_student_files_are_not_taken(tmp_path):
+    """Are a replaced test, a replaced provided file and a student's own helper left out of the workspace?"""
+    intake, ws = intake_of(tmp_path, [
+        ("utils.py", UTILS), ("main.py", b"print('my main')\n"), ("helpers.py", b"def f(): pass\n"),
+        ("tests/public_checks.py", b"assert True\n"), ("tests/test_x.py", b"def test_ok(): pass\n"),
+        ("configs/config.yaml", b"Train:\n  batch_size: 1\n")])
+    assert intake == Intake(files=["utils.py"], missing=["models/net.py"], problems=[], fatal=False)
+    assert (ws / "main.py").read_bytes() == skeleton_text("main.py")
+    assert (ws / "configs/config.yaml").read_bytes() == skeleton_text("configs/config.yaml")
+    assert not (ws / "helpers.py").exists() and not (ws / "tests").exists()
+
+
+def test_data_files_are_ignored_even_when_big(tmp_path):
+    """Is a data file in the submission ignored (not taken, not counted toward the size limit)?"""
+    intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("data/train.csv", os.urandom(200_000))])
+    assert intake == Intake(files=["utils.py"], missing=["models/net.py"], problems=[], fatal=False)
+    assert not (ws / "data").exists()
+
+
+def test_checkpoints_are_taken_with_their_own_cap(tmp_path):
+    """Is a checkpoint the manifest names taken, under its own max_mb rather than max_file_mb?"""
+    manifest = FixtureManifest(**{**{f: getattr(TOY, f) for f in TOY.__dataclass_fields__},
+                                  "checkpoints": (Checkpoint("Net checkpoint", "checkpoints/net.pth", "models.net.Net",
+                                                             ((0.5, 1),), max_mb=0.04),)})
+    weights = os.urandom(30_000)
+    intake, ws = intake_of(tmp_path, [("checkpoints/net.pth", weights)], manifest)
+    assert intake.files == ["checkpoints/net.pth"] and intake.problems == []
+    assert (ws / "checkpoints/net.pth").read_bytes() == weights
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04" + b"\0" * 100])
+def test_corrupt_zip_is_fatal(tmp_path, content):
+    """Is a file that is not a readable zip refused as a whole, with the workspace left as the skeleton?"""
+    submission = tmp_path / "submission.zip"
+    submission.write_bytes(content)
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake == Intake(files=[], missing=[], problems=[
+        "submission.zip: not a readable zip file (no end-of-archive record)"], fatal=True)
+
+
+def test_zip_with_broken_file_list_is_fatal(tmp_path):
+    """Is a zip whose end record is intact but whose file list is garbage refused with zipfile's reason?"""
+    submission = make_zip(tmp_path / "submission.zip", [("utils.py", UTILS)])
+    raw = bytearray(submission.read_bytes())
+    at = raw.find(b"PK\x01\x02")
+    raw[at:at + 4] = b"XXXX"
+    submission.write_bytes(bytes(raw))
+    intake = prepare_workspace(submission, TOY, tmp_path / "ws")
+    assert intake.fatal
+    assert intake.problems == ["submission.zip: not a readable zip file (Bad magic number for central directory)"]
+
+
+def test_workspace_must_be_empty(tmp_path):
+    """Does intake refuse to build into a folder that already holds files (an engine error, not a student one)?"""
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "left_over.py").write_text("")
+    with pytest.raises(ValueError, match="is not empty"):
+        prepare_workspace(make_zip(tmp_path / "s.zip", []), TOY, tmp_path / "ws")
+
+
+# -- folders -----------------------------------------------------------------------------
+
+def make_folder(root, files):
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+def test_folder_submission_is_taken(tmp_path):
+    """Is a folder (wrapped once, with junk) handled like the same zip?"""
+    folder = make_folder(tmp_path / "sub", {"kit/utils.py": UTILS, "kit/models/net.py": NET,
+                                            "kit/models/__pycache__/net.cpython-311.pyc": b"\0", "kit/main.py": b""})
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (tmp_path / "ws" / "utils.py").read_bytes() == UTILS
+
+
+def test_symlinks_in_a_folder_are_refused_and_not_followed(tmp_path):
+    """Are a symlinked student file and a symlinked folder refused, and the link targets never read?"""
+    outside = make_folder(tmp_path / "outside", {"net.py": b"SECRET = 1\n", "secret.txt": b"SECRET\n"})
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "utils.py").symlink_to(outside / "secret.txt")
+    (folder / "models").symlink_to(outside)
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake.problems == ["models: refused: symbolic link (submit the file itself, not a link)",
+                               "utils.py: refused: symbolic link (submit the file itself, not a link)"]
+    assert intake.files == [] and intake.missing == ["utils.py", "models/net.py"]
+    ws = tmp_path / "ws"
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+    assert (ws / "models/net.py").read_bytes() == skeleton_text("models/net.py")
+
+
+def test_fifo_in_a_folder_is_refused_without_blocking(tmp_path):
+    """Is a fifo in place of a student file refused (never opened, so intake cannot hang on it)?"""
+    folder = make_folder(tmp_path / "sub", {"utils.py": UTILS})
+    (folder / "models").mkdir()
+    os.mkfifo(folder / "models" / "net.py")
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake.problems == ["models/net.py: refused: a fifo, not a regular file"]
+    assert intake.files == ["utils.py"] and intake.missing == ["models/net.py"]
+
+
+def test_too_many_files_in_a_folder_is_fatal(tmp_path):
+    """Does the folder walk stop and refuse once it passes max_files entries?"""
+    folder = make_folder(tmp_path / "sub", {"utils.py": UTILS, **{f"notes/{i}.txt": b"" for i in range(25)}})
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake == Intake(files=[], missing=[], problems=[
+        "sub: more than 20 entries, the limit (submit only the files the assignment asks for)"], fatal=True)
+
+
+def test_oversized_file_in_a_folder_is_refused(tmp_path):
+    """Is a student file over the cap in a folder refused by name?"""
+    folder = make_folder(tmp_path / "sub", {"utils.py": b"#" * 20_000, "models/net.py": NET})
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake.problems == ["utils.py: refused: 19.5 KB unpacked; the limit for this file is 0.01 MB"]
+    assert intake.files == ["models/net.py"]
