@@ -11,6 +11,7 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,15 +30,25 @@ class AuditError(Exception):
 
 
 def check_release(manifest, student_tree):
-    """Audit one staged student tree (skeleton + tests/ + harness)."""
-    student_tree = Path(student_tree)
-    problems = check_parses(student_tree)
-    problems += check_imports(manifest, student_tree)
-    if not problems:
-        problems += check_skeleton_fails(manifest, student_tree)
-    problems += check_solution_passes(manifest)
+    """Audit one staged student tree (skeleton + tests/ + harness), before it is zipped."""
+    problems = check_student_tree(manifest, student_tree) + check_solution_passes(manifest)
     if problems:
         raise AuditError(f"release audit failed for {manifest.name}:\n- " + "\n- ".join(problems))
+
+
+def check_student_tree(manifest, student_tree):
+    """Parse, import, and run the public tests on a copy of the tree (with the data a
+    student's get_data script would fetch), as a student would after unpacking."""
+    problems = check_parses(student_tree)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "student"
+        shutil.copytree(student_tree, tree)
+        for rel in manifest.data:
+            if (manifest.root / rel).exists():
+                (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tree / rel).symlink_to(manifest.root / rel)
+        problems += check_imports(manifest, tree)
+        return problems or check_skeleton_fails(manifest, tree)
 
 
 def check_parses(tree):
@@ -159,6 +170,10 @@ def _secret_hashes(names):
         for what, path in sources:
             if path.is_file():
                 hashes[hashlib.sha256(path.read_bytes()).hexdigest()] = f"{what} ({path.relative_to(REPO)})"
+        # A private file identical to a public one (a shared allowed_output.txt) is public.
+        for path in m.public_tests.rglob("*"):
+            if path.is_file():
+                hashes.pop(hashlib.sha256(path.read_bytes()).hexdigest(), None)
     return hashes
 
 
@@ -185,13 +200,12 @@ def audit_assignments(names):
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / name
             release.stage_student_tree(m, tree)
-            found = check_parses(tree) + check_imports(m, tree)
-            found = found or check_skeleton_fails(m, tree)
             zip_path = Path(tmp) / "student.zip"
             with zipfile.ZipFile(zip_path, "w") as zf:
                 for path in sorted(tree.rglob("*")):
                     if path.is_file():
                         zf.write(path, path.relative_to(tmp).as_posix())
+            found = check_student_tree(m, tree)
             try:
                 check_zip([name], zip_path)
             except AuditError as e:
