@@ -6,6 +6,12 @@ SHARED ?= ../shared
 TORCH ?= 1
 SLOW ?= 1
 PY := .venv/bin/python
+# One BLAS thread: the tests' matrices are small, and oversubscribed threads on a 2-core
+# CI machine made one training test 20x slower.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+export MPLBACKEND ?= Agg
 VENV := .venv/.installed-$(TORCH)
 EXTRAS := dev$(if $(filter 1,$(TORCH)),$(comma)torch)
 comma := ,
