@@ -9,7 +9,9 @@
 """
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 
 def main(argv=None):
@@ -47,9 +49,31 @@ class UsageError(Exception):
 
 
 def _grade(args):
-    from autograder import runner
+    from autograder import manifest, results, runner, sandbox
 
-    return runner.main_grade(args)
+    try:
+        m = manifest.load(args.assignment)
+    except manifest.ManifestError as e:
+        raise UsageError(e) from None
+    submission = Path(args.submission)
+    if not submission.exists():
+        raise UsageError(f"{args.submission}: no such file or folder")
+    if not os.access(submission, os.R_OK | (os.X_OK if submission.is_dir() else 0)):
+        raise UsageError(f"{args.submission}: not readable")
+    try:
+        outcome = runner.grade(m, submission, sandbox=args.sandbox, log_dir=args.log_dir)
+    except sandbox.SandboxUnavailable as e:
+        raise UsageError(f"--sandbox {args.sandbox} cannot run here: {e}") from None
+    try:
+        path = results.write(args.out, outcome)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.out}: {e.strerror}") from None
+    print(results.summary(outcome))
+    extra = outcome.get("extra_data", {})
+    print(f"sandbox: {extra.get('sandbox_detail', extra.get('sandbox', 'unknown'))}")
+    if extra.get("sandbox") == "none":
+        print(sandbox.choose("none").warning, file=sys.stderr)
+    print(f"wrote {path}")
 
 
 def _release(args):

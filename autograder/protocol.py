@@ -123,7 +123,7 @@ def decode(tree, buffers, from_handle=None, torch_module=None):
     def array(node):
         dtype = node.get("dtype")
         shape = node.get("shape")
-        if dtype not in ALLOWED_DTYPES:
+        if type(dtype) is not str or dtype not in ALLOWED_DTYPES:
             raise ProtocolError(f"dtype {dtype!r} is not allowed")
         if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
             raise ProtocolError("bad array shape")
@@ -172,9 +172,13 @@ def decode(tree, buffers, from_handle=None, torch_module=None):
         if "$bytes" in x:
             return bytes(buffer(x["$bytes"]))
         if "$bigint" in x:
-            if type(x["$bigint"]) is not str or len(x["$bigint"]) > 4000:
+            digits = x["$bigint"]
+            if type(digits) is not str or not 0 < len(digits) <= 4000 or not digits.lstrip("-").isdigit():
                 raise ProtocolError("bad integer")
-            return int(x["$bigint"])
+            try:
+                return int(digits)
+            except ValueError:  # isdigit() also accepts digits int() refuses ('²')
+                raise ProtocolError("bad integer") from None
         if "$float" in x:
             if x["$float"] not in ("nan", "inf", "-inf"):
                 raise ProtocolError("bad float")

@@ -62,6 +62,7 @@ class Student:
     def __init__(self, transport):
         self.transport = transport
         self.output_log = []  # (call, text, total bytes) for every call that wrote output
+        self.handles = []     # the id of every Ref received, in order
 
     def call(self, target, *args, **kwargs):
         """Call a function or class in student code: 'utils.load_csv', 'models.TwoLayerNet'."""
@@ -77,6 +78,14 @@ class Student:
 
     def seed(self, seed):
         self._request({"op": "seed"}, seed, "seeding")
+
+    def release(self, ids):
+        """Let student code free the objects behind these handle ids (their Refs stop working).
+
+        The grader releases what each test received when it ends: large objects (a loaded
+        dataset) would otherwise stay in memory for the rest of the run.
+        """
+        self._request({"op": "release"}, list(ids), "releasing objects")
 
     def _request(self, request, payload, call):
         tree, buffers = protocol.encode(payload, self._to_wire)
@@ -94,6 +103,7 @@ class Student:
         raise protocol.ProtocolError(f"cannot pass a {type(obj).__name__} to student code")
 
     def _from_wire(self, hid, type_name):
+        self.handles.append(hid)
         return Ref(self, hid, type_name)
 
 

@@ -13,11 +13,14 @@ Requests (dicts):
   {"op": "set",    "handle": id, "name": str, "value": ..}
   {"op": "module", "name": "pkg.module"}
   {"op": "seed",   "seed": int}
-  {"op": "release", "handles": [ids]}
+  {"op": "release", payload: [ids]}
+  {"op": "hello",  payload: int}  remote mode's first request: number handles from there,
+                                  so a restarted worker never reuses a dead worker's ids
 Replies: {"ok": true, "value": ..., "output": str} or
          {"ok": false, "error": {"type", "message", "traceback"}, "output": str}.
 """
 
+import ctypes
 import importlib
 import io
 import os
@@ -31,6 +34,10 @@ import numpy as np
 from autograder import protocol
 
 OUTPUT_KEEP = 64 * 1024  # bytes of captured output returned per call; the rest is counted
+try:
+    _libc = ctypes.CDLL(None)  # to flush C stdio, which buffers apart from Python
+except (OSError, TypeError):  # Windows (students run the local mode there too)
+    _libc = None
 
 
 class OutputCapture:
@@ -51,8 +58,9 @@ class OutputCapture:
         self._saved = (os.dup(1), os.dup(2), sys.stdout, sys.stderr)
         os.dup2(self._file.fileno(), 1)
         os.dup2(self._file.fileno(), 2)
-        sys.stdout = io.TextIOWrapper(open(1, "wb", closefd=False), write_through=True)
-        sys.stderr = io.TextIOWrapper(open(2, "wb", closefd=False), write_through=True)
+        # Unbuffered all the way down, so print and os.write(1, ...) keep their order.
+        sys.stdout = io.TextIOWrapper(open(1, "wb", buffering=0, closefd=False), write_through=True)
+        sys.stderr = io.TextIOWrapper(open(2, "wb", buffering=0, closefd=False), write_through=True)
 
     def stop(self):
         """Restore the descriptors; return (text kept, total bytes written)."""
@@ -74,6 +82,8 @@ class OutputCapture:
                 stream.flush()
             except Exception:  # a student may have replaced or closed the stream
                 pass
+        if _libc is not None:
+            _libc.fflush(None)  # printf in an extension: its line would surface at exit, uncaptured
 
 
 class Worker:
@@ -93,7 +103,10 @@ class Worker:
         hid = self.next_id
         self.next_id += 1
         self.objects[hid] = obj
-        return protocol.Handle(hid, type(obj).__name__)
+        name = type(obj).__name__
+        if isinstance(obj, np.ndarray):  # an object array or a subclass: say which
+            name = f"{name} of dtype {obj.dtype}"
+        return protocol.Handle(hid, name)
 
     def from_handle(self, hid, _type_name):
         try:
@@ -154,6 +167,9 @@ class Worker:
             for hid in payload:
                 self.objects.pop(hid, None)
             return None
+        if op == "hello":
+            self.next_id = max(self.next_id, int(payload))
+            return {"pid": os.getpid()}
         raise protocol.ProtocolError(f"unknown operation {op!r}")
 
 
@@ -217,8 +233,8 @@ def main():
     code writes to stdout or stderr can never be mistaken for a reply.
     """
     root = sys.argv[1]
-    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
-    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    channel_in = os.fdopen(os.dup(0), "rb")
+    channel_out = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)

@@ -1,0 +1,325 @@
+"""Start the worker in the strongest isolation this host allows; limit it; kill all of it.
+
+Modes, strongest first (`auto` takes the first whose trial run succeeds on this host):
+- bwrap: bubblewrap namespaces: no network, a read-only system, a private /tmp, and only
+  the workspace (at /workspace), the engine's three worker-side files and the Python
+  installation visible. Run as root, bwrap itself runs as the worker account when that
+  account can use the Python installation, else as root with every capability dropped
+  and a user namespace in which the worker is `nobody`.
+- user: a plain process under a dedicated unprivileged account (root only); the caller
+  makes the grader's own folders unreadable to it with `protect()`.
+- none: a plain subprocess of the grader, for development only: it can read whatever the
+  grader can, and a warning says so.
+In every mode: `python -I -B`, an allow-listed environment (no secret in the environment
+or argv: /proc would show it), its own session and process group, no-new-privileges,
+death with the parent, rlimits on CPU seconds, address space, processes, file size and
+open files, and, as root where a pids cgroup can be made, a cgroup that caps the number
+of processes and lists every one of them for the kill.
+"""
+
+import functools
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import confine
+from autograder.manifest import Limits
+
+MODES = ("bwrap", "user", "none")
+ENGINE_FILES = ("__init__.py", "protocol.py", "worker.py")
+BWRAP_WORKSPACE = "/workspace"
+BWRAP_ENGINE = "/engine"
+# What the worker needs of /etc: the dynamic loader's cache (multiarch libraries),
+# fontconfig (torch's and matplotlib's libraries print an error without it), time zone.
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "alternatives",
+             "passwd", "group", "nsswitch.conf")
+NOBODY = 65534
+
+
+class SandboxUnavailable(Exception):
+    """The requested isolation mode cannot run on this host; the message says why."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str             # bwrap | user | none
+    detail: str           # one line for the terminal and results.json
+    account: tuple = ()   # (uid, gid) the worker (or bwrap) runs as; () = the grader's own
+    warning: str = ""
+
+
+def choose(requested="auto", *, slot=None):
+    """The mode to grade with: `requested`, or with `auto` the strongest that works here.
+
+    `slot` picks the worker account (kit-worker<slot>) for graders that run several
+    workers at once; by default this process takes a free one of its own.
+    Raises SandboxUnavailable when a mode named explicitly cannot run here.
+    """
+    if requested not in ("auto", *MODES):
+        raise SandboxUnavailable(f"unknown sandbox mode {requested!r}; choose auto, {', '.join(MODES)}")
+    reasons = []
+    for name in MODES if requested == "auto" else (requested,):
+        mode, reason = _trial(name, slot)
+        if mode is not None:
+            return mode
+        reasons.append(f"{name}: {reason}")
+    raise SandboxUnavailable("; ".join(reasons))
+
+
+@functools.cache
+def _trial(name, slot):
+    """(Mode, None) if a worker-like process starts in mode `name`, else (None, why)."""
+    if name == "none":
+        return Mode("none", "none (plain subprocess)", warning=(
+            "WARNING: no sandbox: the worker runs as a plain subprocess and can read every file "
+            "the grader can (tests, solutions, results). Use this for development only.")), None
+    if os.geteuid() != 0 and name == "user":
+        return None, "needs root (to switch to an unprivileged account)"
+    if name == "bwrap" and shutil.which("bwrap") is None:
+        return None, "bubblewrap is not installed"
+    account = confine.take_account(slot) if os.geteuid() == 0 else None
+    if name == "user" and account is None:
+        return None, f"no worker account free ({confine.ACCOUNT}, {confine.ACCOUNT}1, ...: in use or not creatable)"
+    # As root, bwrap runs as the worker account where that account can use this Python.
+    candidates = [account, ()] if name == "bwrap" and account else [account or ()]
+    why = ""
+    for acct in candidates:
+        ok, why = _try(Mode(name, "", acct))
+        if ok:
+            return Mode(name, _describe(name, acct), acct), None
+    return None, f"trial run failed ({why})"
+
+
+def _try(mode):
+    """(True, "") if Python with NumPy starts in this mode's sandbox, else (False, why)."""
+    with tempfile.TemporaryDirectory(prefix="kit-trial-") as scratch:
+        box = Sandbox(mode, Path(scratch) / "workspace", Limits(submission_seconds=60, file_size_mb=16),
+                      Path(scratch))
+        try:
+            box.prepare()
+            run = subprocess.run(box.argv(code="import numpy"), env=box.env(), cwd=box.cwd(),
+                                 stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
+                                 preexec_fn=box.child_setup())
+        except (OSError, subprocess.SubprocessError) as e:
+            return False, str(e)
+        finally:
+            box.close()
+    lines = run.stderr.decode(errors="replace").strip().splitlines()
+    return run.returncode == 0, lines[-1] if lines else f"exit status {run.returncode}"
+
+
+def _describe(name, account):
+    user = f"{pwd.getpwuid(account[0]).pw_name} (uid {account[0]})" if account else None
+    if name == "user":
+        return f"user (separate unprivileged account {user}; {confine.network_isolation()})"
+    if account:
+        return f"bwrap (namespaces, no network; bwrap runs as {user})"
+    if os.geteuid() == 0:
+        return "bwrap (namespaces, no network; as root with every capability dropped)"
+    return "bwrap (namespaces, no network)"
+
+
+def limits_processes(mode):
+    """Does a process limit bind the worker here? (RLIMIT_NPROC does not bind root.)"""
+    if mode.account or os.geteuid() != 0:
+        return True
+    cgroup = confine.PidsCgroup.create(1)
+    if cgroup is not None:
+        cgroup.remove()
+    return cgroup is not None
+
+
+def protect(paths):
+    """Make grader folders unreadable to other accounts (user mode): mode 0700, ours only."""
+    for path in paths:
+        path = Path(path)
+        if path.exists() and path.stat().st_uid == os.geteuid():
+            path.chmod(0o700)
+
+
+class Sandbox:
+    """One submission's worker launcher: scratch folders, argv, environment, limits, kill.
+
+    `data` lists (host file, path in the workspace) pairs shown read-only to the worker.
+    """
+
+    def __init__(self, mode, workspace, limits, scratch, data=()):
+        self.mode = mode
+        self.workspace = Path(workspace)
+        self.limits = limits
+        self.scratch = Path(scratch)
+        self.data = tuple((Path(src), rel) for src, rel in data)
+        self.engine = self.scratch / "engine"
+        self.home = self.scratch / "home"
+        self.cgroup = None
+
+    # -- setup
+    def prepare(self):
+        """Copy the worker-side engine, stage data, set owners and modes; make the cgroup."""
+        self.scratch.chmod(0o711)  # the worker account may pass through, not list
+        package = self.engine / "autograder"
+        package.mkdir(parents=True)
+        source = Path(__file__).resolve().parent
+        for name in ENGINE_FILES:
+            shutil.copyfile(source / name, package / name)
+        _chmod_tree(self.engine, 0o755, 0o644)
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(mode=0o700)
+        if self.mode.account:
+            _chown_tree(self.workspace, *self.mode.account)
+            os.chown(self.home, *self.mode.account)
+        # Data comes from the grader's folders, which the worker account may not pass (0700):
+        # a hard link (same inode, root's, 0644) or a copy is staged where it can read it.
+        # The plain mode always copies: its worker could write through a link. (After the
+        # chown above, which would otherwise give the source's inode to the worker.)
+        for src, rel in self.data:
+            target = self.workspace / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if self.mode.name == "bwrap":
+                _stage(src, self.scratch / "data" / rel, may_link=True)
+                target.touch()  # the mount point; bwrap binds the staged file over it read-only
+            else:
+                _stage(src, target, may_link=self.mode.name == "user")
+        self.cgroup = confine.PidsCgroup.create(self.limits.processes + 8)
+
+    def close(self):
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+
+    # -- the worker's command line and environment
+    def argv(self, code=None):
+        """The command that starts the worker (or runs `code` in its place, for trials)."""
+        inside = self.mode.name == "bwrap"
+        engine = BWRAP_ENGINE if inside else str(self.engine)
+        workspace = BWRAP_WORKSPACE if inside else str(self.workspace)
+        code = code or (f"import sys; sys.path.insert(0, {engine!r}); "
+                        f"from autograder.worker import main; main()")
+        python = [sys.executable, "-I", "-B", "-c", code, workspace]
+        return self._bwrap() + ["--"] + python if inside else python
+
+    def env(self):
+        home = "/tmp" if self.mode.name == "bwrap" else str(self.home)
+        return {
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",
+        }
+
+    def cwd(self):
+        return str(self.scratch if self.mode.name == "bwrap" else self.workspace)
+
+    def _bwrap(self):
+        args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(NOBODY),
+                "--gid", str(NOBODY), "--cap-drop", "ALL", "--die-with-parent", "--new-session",
+                "--hostname", "worker", "--ro-bind", "/usr", "/usr"]
+        for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            path = Path("/") / top
+            if path.is_symlink():
+                args += ["--symlink", os.readlink(path), str(path)]
+            elif path.is_dir():
+                args += ["--ro-bind", str(path), str(path)]
+        for name in ETC_FILES:
+            if os.path.exists(f"/etc/{name}"):
+                args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+        for path in _python_roots():
+            args += ["--ro-bind", path, path]
+        tmp_size = ["--size", str(2 * self.limits.file_size_mb * 2**20)] if _bwrap_has_size() else []
+        args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp",
+                 "--bind", str(self.workspace), BWRAP_WORKSPACE,
+                 "--ro-bind", str(self.engine), BWRAP_ENGINE]
+        for _, rel in self.data:
+            args += ["--ro-bind", str(self.scratch / "data" / rel), f"{BWRAP_WORKSPACE}/{rel}"]
+        return args + ["--remount-ro", "/", "--chdir", BWRAP_WORKSPACE]
+
+    # -- running and stopping
+    def spawn(self, stderr):
+        """Start the worker: stdin/stdout are the protocol pipes, stderr goes to `stderr`."""
+        return subprocess.Popen(self.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=stderr, env=self.env(), cwd=self.cwd(), close_fds=True,
+                                start_new_session=True, preexec_fn=self.child_setup())
+
+    def child_setup(self):
+        """The function run in the child between fork and exec (see confine.child_setup)."""
+        return confine.child_setup(self.limits, account=self.mode.account, cgroup=self.cgroup,
+                                   isolate_network=self.mode.name == "user")
+
+    def kill(self, proc):
+        """Kill the worker and everything it started, wherever it went; reap it."""
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        if self.mode.account:
+            confine.kill_account(*self.mode.account)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def signal_of(self, returncode):
+        """The signal that ended the worker, or None (bwrap reports a signal as 128 + n)."""
+        if returncode is None:
+            return None
+        if returncode < 0:
+            return -returncode
+        if self.mode.name == "bwrap" and returncode > 128:
+            return returncode - 128
+        return None
+
+
+def _python_roots():
+    """The folders the worker's Python needs (installation, venv), outermost only."""
+    executable_root = os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))
+    roots = []
+    for path in sorted({sys.base_prefix, sys.prefix, executable_root}):
+        if path != "/usr" and not path.startswith("/usr/") and not any(
+                path == r or path.startswith(r + "/") for r in roots):
+            roots.append(path)
+    return roots
+
+
+@functools.cache
+def _bwrap_has_size():
+    try:
+        return "--size" in subprocess.run(["bwrap", "--help"], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+
+
+def _stage(src, target, may_link):
+    """Put a read-only, world-readable `src` at `target`: a hard link where safe, else a copy."""
+    target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+    if may_link and os.stat(src).st_mode & 0o444 == 0o444 and os.stat(src).st_uid == os.geteuid():
+        try:
+            os.link(src, target)
+            return
+        except OSError:  # another filesystem, or links refused: copy instead
+            pass
+    shutil.copyfile(src, target)
+    target.chmod(0o444)
+
+
+def _chmod_tree(root, dir_mode, file_mode):
+    for top, _dirs, files in os.walk(root):
+        os.chmod(top, dir_mode)
+        for name in files:
+            os.chmod(os.path.join(top, name), file_mode)
+
+
+def _chown_tree(root, uid, gid):
+    for top, _dirs, files in os.walk(root):
+        os.chown(top, uid, gid)
+        for name in files:
+            os.chown(os.path.join(top, name), uid, gid, follow_symlinks=False)
+
+

@@ -1,0 +1,65 @@
+"""Shared fixtures of the engine tests: the fixture repository and the sandbox modes.
+
+tests/fixtures/repo is laid out like the real repository (solutions/, skeletons/,
+public_tests/, private_tests/) with small assignments, so the engine's tests never
+depend on the real assignments. `fixture_repo` points manifest.REPO at it.
+
+A test taking `mode` runs in every sandbox mode (bwrap, user, none); one taking
+`sandboxed_mode` in bwrap and user only. A mode this host cannot run is skipped with
+the reason (as root, with a Python the worker account cannot reach, `user` is
+unavailable: tools/with_reachable_python.sh runs the suite where it is).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder import manifest, sandbox
+
+FIXTURE_REPO = Path(__file__).resolve().parent / "fixtures" / "repo"
+
+
+def _param(name):
+    try:
+        sandbox.choose(name)
+        return pytest.param(name, id=name)
+    except sandbox.SandboxUnavailable as e:
+        return pytest.param(name, id=name, marks=pytest.mark.skip(reason=f"sandbox {name} unavailable: {e}"))
+
+
+def pytest_generate_tests(metafunc):
+    if "mode" in metafunc.fixturenames:
+        metafunc.parametrize("mode", [_param(m) for m in sandbox.MODES])
+    if "sandboxed_mode" in metafunc.fixturenames:
+        metafunc.parametrize("sandboxed_mode", [_param(m) for m in ("bwrap", "user")])
+
+
+@pytest.fixture
+def fixture_repo(monkeypatch):
+    monkeypatch.setattr(manifest, "REPO", FIXTURE_REPO)
+    return FIXTURE_REPO
+
+
+@pytest.fixture
+def tinycalc(fixture_repo):
+    return manifest.load("tinycalc")
+
+
+@pytest.fixture
+def survivors():
+    """PIDs of live processes with `argument` in their command line (what grading left behind)."""
+
+    def find(argument):
+        found = []
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                        if argument.encode() in f.read().split(b"\0"):
+                            found.append(int(entry.name))
+                except OSError:
+                    pass
+        return found
+
+    return find

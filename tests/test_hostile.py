@@ -1,0 +1,698 @@
+"""Hostile submissions to A1, graded for real: does the sandbox hold, is the verdict right?
+
+Each case is a folder tests/fixtures/submissions/a1_mnist/<case>/ holding only the files
+that differ from the reference solution (each one the rendered reference file, then a
+marker line, then the attack) and expected.json, the verdict written before the case
+first ran:
+
+    attack       what the hostile code does; built so that a successful attack would
+                 earn the points it is denied (garbage answers, unless the attack works)
+    modes        sandbox modes to grade in: bwrap, user, none, or "strongest" (the first
+                 this host can run); a mode the host cannot run is skipped with the reason
+    verdict      zero: tests that must score 0 (a test method name, or Class.method;
+                 fnmatch patterns); full: "others" (every other test that ran, except
+                 `free`) or a list; messages: {test: substring of its output};
+                 all_zero; output: substring of the top-level output; refused: substring
+                 of a refused-entry message; absent: text no part of the results may hold
+    by_mode      {mode: verdict} in place of `verdict` in that mode: the secrecy probes
+                 must breach with --sandbox none, proof that they really test the boundary
+    via          "cli" to grade through `autograder grade --out` (results-file attacks)
+    format       "zip" to hand the submission in as a zip (zip_entries: extra entries)
+    symlinks     {path: target} made as symbolic links in the submission
+    limits       manifest limits to use instead of A1's (a short call limit, say)
+    extra_tests  tests to run beyond the fast set below
+    survivors    no process the attack started may outlive the grading
+    listener     the test serves a TCP port and an abstract unix socket; a connection
+                 must arrive only where the verdict says the probe breaches
+    max_results_bytes  how big results.json may get
+    known_failure  an engine bug this case exposes (a reason, or {mode: reason}): the
+                 case is an expected failure there (strict: once fixed, drop the key)
+
+The attack code may hold placeholders filled in per grading: __KIT_OUT__ (the results
+path), __KIT_REPO__ (this repository), __KIT_PORT__ (the test's TCP port), __KIT_MARK__
+(a random number naming what the attack starts), __KIT_TMP__ (the grader's scratch).
+
+What stays fixed, so the verdict comes from the sandbox and the parent alone:
+- only the fast test files of A1 run (FAST_TESTS, plus a case's extra_tests); A1's
+  full suite trains on MNIST for minutes, and no attack here needs it;
+- imports are graded with penalty "warn": the static import check would zero most of
+  these files before anything ran, hiding whether the runtime boundary holds
+  (test_static_checks_also_zero_hostile_imports shows that first line of defence);
+- the skeleton is rendered from solutions/ into a scratch folder (what skeletons/ holds).
+
+Refresh the reference part of every fixture after a solution changes:
+`.venv/bin/python tests/test_hostile.py --refresh`.
+"""
+
+import contextlib
+import dataclasses
+import fnmatch
+import json
+import os
+import secrets
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder import cli, manifest, runner, suite  # noqa: E402
+from autograder import sandbox as sandboxes  # noqa: E402
+from autograder.render import render  # noqa: E402
+
+ASSIGNMENT = "a1_mnist"
+CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "submissions" / ASSIGNMENT
+SCHEMA = json.loads((REPO / "autograder" / "results_schema.json").read_text())
+MARKER = "# ==== HOSTILE TEST FIXTURE: everything below this line is the attack ===="
+# The tests every case runs (Class.method patterns): A1's tests of single functions and
+# small models, public and hidden. Left out: loading and training on MNIST (minutes) and
+# TwoLayerNet's hidden gradient checks (the slowest of the rest; no case needs them).
+FAST_TESTS = ("TestActivation.*", "TestLoss.*", "TestNetwork.*", "TestSGD.*", "TestBaseNetworkHidden.*",
+              "TestSoftmaxRegressionHidden.*", "TestOptimizerHidden.*")
+# Cases that take several seconds each (time limits, bombs, floods, walks of /).
+SLOW_CASES = ("infinite-loop", "fork-bomb", "spawn-bomb", "output-flood", "walk-for-secrets",
+              "lingering-child", "lingering-thread")
+# Cases graded by a test of their own, not by test_hostile_submission.
+OWN_TEST = ("sandwich-poison", "checkpoint-malicious-pickle")
+
+
+def load_case(case):
+    return json.loads((CASES_DIR / case / "expected.json").read_text())
+
+
+def case_names():
+    return sorted(p.name for p in CASES_DIR.iterdir() if (p / "expected.json").is_file())
+
+
+# -- sandbox modes ------------------------------------------------------------------------
+
+def choose(mode):
+    return sandboxes.choose(mode)
+
+
+def available(mode):
+    """'' if this host can grade in `mode`, else why not."""
+    try:
+        choose(mode)
+        return ""
+    except sandboxes.SandboxUnavailable as e:
+        return str(e)
+
+
+def strongest():
+    return next((m for m in sandboxes.MODES if not available(m)), "none")
+
+
+def case_params():
+    params = []
+    for case in case_names():
+        if case in OWN_TEST:
+            continue
+        spec = load_case(case)
+        modes = [strongest() if m == "strongest" else m for m in spec["modes"]]
+        for mode in dict.fromkeys(modes):
+            marks = [pytest.mark.slow] if case in SLOW_CASES else []
+            known = spec.get("known_failure", {})
+            known = known.get(mode) if isinstance(known, dict) else known
+            if known:
+                marks.append(pytest.mark.xfail(strict=True, reason=known))
+            why = available(mode)
+            if why:
+                marks.append(pytest.mark.skip(reason=f"sandbox {mode} unavailable here: {why}"))
+            params.append(pytest.param(case, mode, id=f"{case}-{mode}", marks=marks))
+    return params
+
+
+# -- the assignment as graded here ---------------------------------------------------------
+
+class _Assignment(manifest.Manifest):
+    """A1's manifest with the skeleton rendered into scratch (skeletons/ may be stale or absent)."""
+
+    skeleton_root = None
+
+    @property
+    def skeleton(self):
+        return self.skeleton_root
+
+
+def assignment(limits=None, import_penalty="warn"):
+    real = manifest.load(ASSIGNMENT)
+    fields = {f.name: getattr(real, f.name) for f in dataclasses.fields(real)}
+    fields["import_penalty"] = import_penalty
+    if limits:
+        fields["limits"] = dataclasses.replace(real.limits, **limits)
+    return _Assignment(**fields)
+
+
+def _openblas():
+    """(set, get) of the OpenBLAS NumPy loaded in this process, or None."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads the library)
+
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "openblas" in line and line.rstrip().endswith(".so")}
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        for prefix, suffix in (("scipy_openblas", "64_"), ("openblas", "64_"), ("openblas", "")):
+            try:
+                return getattr(lib, f"{prefix}_set_num_threads{suffix}"), getattr(lib, f"{prefix}_get_num_threads{suffix}")
+            except AttributeError:
+                continue
+    return None
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    """The grader's scratch parent for this module: /tmp/kit-hostile-*, passable (0711) by a worker account.
+
+    The grader's own NumPy runs single-threaded meanwhile: the private tests' reference
+    computations are small, and on a busy 2-core machine OpenBLAS threads spinning for
+    them made each grading 5 times slower.
+    """
+    from autograder import release
+
+    blas = _openblas()
+    threads = blas[1]() if blas else None
+    if blas:
+        blas[0](1)
+    root = Path(tempfile.mkdtemp(prefix="kit-hostile-"))
+    root.chmod(0o711)
+    skeleton = root / "skeleton"
+    release.render_skeleton(manifest.load(ASSIGNMENT), skeleton)
+    _Assignment.skeleton_root = skeleton
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+    if blas:
+        blas[0](threads)
+
+
+# -- which tests run -------------------------------------------------------------------------
+
+def _flatten(tests):
+    for test in tests:
+        if isinstance(test, unittest.TestSuite):
+            yield from _flatten(test)
+        else:
+            yield test
+
+
+def key_of(test):
+    return f"{type(test).__name__}.{test._testMethodName}"
+
+
+@contextlib.contextmanager
+def selected_tests(extra=()):
+    """Run only FAST_TESTS and `extra` (patterns); yields {number: Class.method} of those run."""
+    original = suite.load_suite
+    ran = {}
+
+    def load(dirs):
+        chosen = unittest.TestSuite()
+        for test in _flatten(original(dirs)):
+            key = key_of(test)
+            if any(fnmatch.fnmatch(key, p) for p in (*FAST_TESTS, *extra)):
+                number = getattr(getattr(test, test._testMethodName, None), "__number__", None)
+                if number in ran:
+                    raise AssertionError(f"two tests carry the number {number}: {ran[number]}, {key}")
+                ran[number] = key
+                chosen.addTest(test)
+        return chosen
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(suite, "load_suite", load)
+        yield ran
+
+
+# -- building a submission -------------------------------------------------------------------
+
+def placeholders(scratch_root, out):
+    return {"__KIT_OUT__": str(out), "__KIT_REPO__": str(REPO), "__KIT_PORT__": "0",
+            "__KIT_MARK__": new_mark(), "__KIT_TMP__": str(scratch_root)}
+
+
+def new_mark():
+    """A 9-digit number naming what one grading's attack starts. Not from `random`: the
+    grader seeds `random` before every test, so its draws repeat from one grading to the next."""
+    return str(secrets.randbelow(9 * 10**8) + 10**8)
+
+
+def fill(text, values):
+    for key, value in values.items():
+        text = text.replace(key, value)
+    return text
+
+
+def submission_files(case, values):
+    """{relpath: bytes}: the reference's student files with the case's files over them."""
+    real = manifest.load(ASSIGNMENT)
+    files = {rel: render((real.root / rel).read_text(), solution=True).encode() for rel in real.student_files}
+    folder = CASES_DIR / case
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel in real.student_files:
+            files[rel] = fill(path.read_text(), values).encode()
+    return files
+
+
+def build_submission(case, spec, where, values):
+    """The case as the student hands it in: a folder, or a zip built here (entries inspected by intake)."""
+    files = submission_files(case, values)
+    links = spec.get("symlinks", {})
+    if spec.get("format") == "zip":
+        path = where / f"{case}.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for rel, data in files.items():
+                if rel not in links:
+                    zf.writestr(rel, data)
+            for rel, target in links.items():
+                info = zipfile.ZipInfo(rel)
+                info.create_system = 3  # unix: external_attr holds st_mode
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                zf.writestr(info, target)
+            for name, source in spec.get("zip_entries", {}).items():
+                zf.writestr(fill(name, values), (CASES_DIR / case / source).read_bytes())
+        return path
+    path = where / case
+    for rel, data in files.items():
+        target = path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in links:
+            target.symlink_to(links[rel])
+        else:
+            target.write_bytes(data)
+    return path
+
+
+# -- grading -----------------------------------------------------------------------------------
+
+def grade(case, spec, mode, scratch_root, values, *, import_penalty="warn", settle=True):
+    """Grade the case in `mode` -> (results, {number: Class.method} of the tests run).
+
+    settle: afterwards, wait for the processes of the worker account to be gone (zombies
+    included), so that one case cannot hit the next one's process limit
+    (test_process_limit_is_whole_for_the_next_grading shows why that wait is needed).
+    """
+    work = Path(tempfile.mkdtemp(prefix=f"{case}-", dir=scratch_root))
+    submission = build_submission(case, spec, work, values)
+    view = assignment(spec.get("limits"), import_penalty)
+    with selected_tests(spec.get("extra_tests", ())) as ran, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(scratch_root))  # the grader's scratch: runner's TemporaryDirectory
+        mp.chdir(REPO)  # as `make grade` runs it
+        if spec.get("via") == "cli":
+            load = manifest.load
+            mp.setattr(manifest, "load", lambda name: view if name == ASSIGNMENT else load(name))
+            status = cli.main(["grade", "--assignment", ASSIGNMENT, "--submission", str(submission),
+                               "--out", values["__KIT_OUT__"], "--sandbox", mode])
+            assert status == 0, f"autograder grade exited with status {status}"
+            results = json.loads(Path(values["__KIT_OUT__"]).read_text())
+        else:
+            results = runner.grade(view, submission, sandbox=mode)
+    if settle:
+        wait_for_account(mode)
+    jsonschema.validate(results, SCHEMA)
+    assert results["extra_data"]["sandbox"] == mode, results.get("extra_data")
+    return results, ran
+
+
+def account_processes(mode):
+    """Pids of the processes (zombies too) of the account `mode` runs workers as."""
+    account = choose(mode).account
+    if not account:
+        return []
+    pids = []
+    for entry in os.scandir("/proc"):
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == account[0]:
+                pids.append(int(entry.name))
+        except OSError:
+            pass
+    return pids
+
+
+def wait_for_account(mode, seconds=5.0):
+    end = time.monotonic() + seconds
+    while account_processes(mode) and time.monotonic() < end:
+        time.sleep(0.1)
+
+
+def verdict_problems(results, ran, verdict):
+    """Every way `results` departs from `verdict` (empty when it holds)."""
+    by_key = {}
+    for entry in results["tests"]:
+        if entry.get("number") in ran:
+            by_key[ran[entry["number"]]] = entry
+    problems = [f"{key}: no entry in results.json" for key in sorted(set(ran.values()) - set(by_key))]
+    if problems:
+        details = [t.get("output", "") for t in results["tests"] if t["name"].startswith("Autograder error details")]
+        return [f"the engine failed: {details[0][-1500:]}"] if details else problems
+    keys = sorted(by_key)
+
+    def matching(pattern):
+        found = [k for k in keys if fnmatch.fnmatch(k, pattern) or fnmatch.fnmatch(k.split(".", 1)[1], pattern)]
+        if not found:
+            problems.append(f"{pattern}: the verdict names a test that did not run")
+        return found
+
+    def show(key):
+        entry = by_key[key]
+        return f"{key}: {entry['score']:g}/{entry['max_score']:g}, output: {entry.get('output', '')[:400]!r}"
+
+    zero = {k for p in verdict.get("zero", []) for k in matching(p)}
+    free = {k for p in verdict.get("free", []) for k in matching(p)}
+    full = verdict.get("full", [])
+    full = set(keys) - zero - free if full == "others" else {k for p in full for k in matching(p)}
+    if verdict.get("all_zero"):
+        zero, full = set(keys), set()
+        if results["score"] != 0:
+            problems.append(f"total score {results['score']}, expected 0")
+    problems += [f"should score 0: {show(k)}" for k in sorted(zero) if by_key[k]["score"] != 0]
+    problems += [f"should keep full marks: {show(k)}" for k in sorted(full)
+                 if by_key[k]["score"] != by_key[k]["max_score"]]
+    for pattern, text in verdict.get("messages", {}).items():
+        problems += [f"output should contain {text!r}: {show(k)}" for k in matching(pattern)
+                     if text not in by_key[k].get("output", "")]
+    if "output" in verdict and verdict["output"] not in results["output"]:
+        problems.append(f"top-level output should contain {verdict['output']!r}: {results['output'][:400]!r}")
+    if "refused" in verdict:
+        refusals = [t.get("output", "") for t in results["tests"] if t["name"].startswith("Submission: a file was refused")]
+        if not any(verdict["refused"] in r for r in refusals):
+            problems.append(f"no refused entry says {verdict['refused']!r}: {refusals}")
+    if "absent" in verdict and verdict["absent"] in json.dumps(results):
+        problems.append(f"results.json holds {verdict['absent']!r}")
+    return problems
+
+
+def survivors(values):
+    """Live processes whose command line carries this grading's mark (what the attack left)."""
+    marks = {f"61.{values['__KIT_MARK__']}".encode(), f"kit-hostile-{values['__KIT_MARK__']}".encode()}
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if marks & set(argv):
+                found.append(f"{entry.name}: {b' '.join(argv)[:80].decode(errors='replace')}")
+    return found
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 and an abstract unix socket; records every connection."""
+
+    def __init__(self, mark):
+        self.connections = []
+        self.sockets = [socket.create_server(("127.0.0.1", 0))]
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        unix.bind(f"\0kit-hostile-{mark}")
+        unix.listen()
+        self.sockets.append(unix)
+        self.port = self.sockets[0].getsockname()[1]
+        for sock in self.sockets:
+            sock.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            for sock in self.sockets:
+                try:
+                    conn, address = sock.accept()
+                except (TimeoutError, OSError):
+                    continue
+                self.connections.append((sock.family.name, address))
+                conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        for sock in self.sockets:
+            sock.close()
+
+
+# -- the cases -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("case", "sandbox_mode"), case_params())
+def test_hostile_submission(case, sandbox_mode, scratch):
+    """Does the hostile submission get exactly the verdict written in its expected.json?"""
+    mode = sandbox_mode  # (`mode` is the conftest's parameter over every mode)
+    spec = load_case(case)
+    out = Path(tempfile.mkdtemp(prefix="out-", dir=scratch)) / "results.json"
+    values = placeholders(scratch, out)
+    listener = Listener(values["__KIT_MARK__"]) if spec.get("listener") else None
+    if listener:
+        values["__KIT_PORT__"] = str(listener.port)
+    try:
+        results, ran = grade(case, spec, mode, scratch, values)
+    finally:
+        if listener:
+            listener.close()
+    verdict = spec.get("by_mode", {}).get(mode, spec["verdict"])
+    problems = verdict_problems(results, ran, verdict)
+    if spec.get("survivors"):
+        left = survivors(values)
+        if left:
+            time.sleep(1)
+            left = survivors(values)
+        problems += [f"processes the attack started outlived the grading: {left}"] if left else []
+    if spec.get("via") == "cli":
+        time.sleep(1.0)  # give a surviving writer the time to strike
+        final = json.loads(out.read_text())
+        if final != results or "HOSTILE-FAKE" in out.read_text():
+            problems.append(f"results.json changed after grading: {out.read_text()[:300]!r}")
+    if listener:
+        breach = mode in spec.get("by_mode", {})
+        if breach and not listener.connections:
+            problems.append("no connection reached the listener: the probe does not test the boundary")
+        if not breach and listener.connections:
+            problems.append(f"connections reached the listener from the sandbox: {listener.connections}")
+    if "max_results_bytes" in spec and len(json.dumps(results)) > spec["max_results_bytes"]:
+        problems.append(f"results.json is {len(json.dumps(results))} bytes")
+    if "zip_entries" in spec:
+        slipped = [str(p) for p in scratch.rglob("kit-hostile-slip-*")]
+        slipped += [str(p) for p in Path(tempfile.gettempdir()).glob("kit-hostile-slip-*")]
+        problems += [f"zip entries landed outside the workspace: {slipped}"] if slipped else []
+    assert not problems, f"{case} in mode {mode}: {spec['attack']}\n" + "\n".join(problems)
+
+
+def test_verdict_check_catches_each_kind_of_departure():
+    """Does the verdict check itself fail where it should (so a passing case means something)?"""
+    ran = {"1": "TestA.test_one", "2": "TestA.test_two", "3": "TestB.test_one"}
+    results = {"score": 3.0, "output": "all good", "tests": [
+        {"name": "one", "number": "1", "score": 1.0, "max_score": 1.0, "status": "passed"},
+        {"name": "two", "number": "2", "score": 0.0, "max_score": 2.0, "status": "failed", "output": "it broke"},
+        {"name": "three", "number": "3", "score": 2.0, "max_score": 2.0, "status": "passed"},
+        {"name": "Submission: a file was refused", "score": 0.0, "max_score": 0.0, "status": "failed",
+         "output": "x.py: refused: symbolic link"}]}
+    assert verdict_problems(results, ran, {"zero": ["test_two"], "full": "others",
+                                           "messages": {"test_two": "broke"}, "refused": "symbolic link"}) == []
+    wrong = [
+        {"zero": ["TestA.test_one"]},                       # scored, should be 0
+        {"zero": [], "full": "others"},                     # test_two lost points
+        {"zero": ["test_two"], "messages": {"test_two": "exited"}},
+        {"zero": ["test_three"]},                           # names no test that ran
+        {"all_zero": True},
+        {"output": "printed"},
+        {"refused": "'..' in the path"},
+        {"absent": "it broke"},
+    ]
+    for verdict in wrong:
+        assert verdict_problems(results, ran, verdict), verdict
+    assert verdict_problems(dict(results, tests=results["tests"][1:]), ran, {})  # an entry went missing
+
+
+def test_survivor_scan_sees_a_marked_process():
+    """Does the survivor scan find a process carrying a grading's mark?"""
+    values = {"__KIT_MARK__": new_mark()}
+    sleeper = subprocess.Popen(["sleep", f"61.{values['__KIT_MARK__']}"])
+    try:
+        assert [int(s.split(":")[0]) for s in survivors(values)] == [sleeper.pid]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert survivors(values) == []
+
+
+def outcomes(results):
+    """What must not change between two gradings of the same code."""
+    return [(t["name"], t.get("number"), t.get("score"), t.get("max_score"), t["status"], t.get("output"))
+            for t in results["tests"]] + [("total", results["score"])]
+
+
+@pytest.mark.slow
+def test_clean_hostile_clean_sandwich(scratch):
+    """Graded between two gradings of the reference, in the same process and worker slot,
+    does a poisoning submission leave the second clean result identical to the first?"""
+    mode = strongest()
+    clean = load_case("clean")
+    hostile = load_case("sandwich-poison")
+    values = placeholders(scratch, scratch / "unused.json")
+    before, ran = grade("clean", clean, mode, scratch, values)
+    assert not verdict_problems(before, ran, clean["verdict"])
+    poisoned, ran = grade("sandwich-poison", hostile, mode, scratch, values)
+    problems = verdict_problems(poisoned, ran, hostile["verdict"])
+    after, _ = grade("clean", clean, mode, scratch, values)
+    left = survivors(values)
+    assert not problems, "\n".join(problems)
+    assert outcomes(after) == outcomes(before)
+    assert not left, f"the poisoning daemon outlived its grading: {left}"
+
+
+ZOMBIES_COUNT = ("engine bug: Sandbox.kill returns while the killed processes of the worker account are still "
+                 "zombies (reparented to init), and they count against the next worker's RLIMIT_NPROC; fix: in "
+                 "kill(), wait until the account has no process left, or make the grader a child subreaper "
+                 "(PR_SET_CHILD_SUBREAPER) and reap them itself")
+
+
+def next_grading_params(modes):
+    """`modes` as parameters: skipped where unavailable, expected to fail in user mode.
+
+    (bwrap run as the worker account is spared: killing its pid namespace's init takes
+    every process in it down at once.)
+    """
+    params = []
+    for mode in modes:
+        why = available(mode)
+        marks = [pytest.mark.skip(reason=f"sandbox {mode} unavailable here: {why}")] if why else []
+        if not why and mode == "user":
+            marks.append(pytest.mark.xfail(strict=True, reason=ZOMBIES_COUNT))
+        params.append(pytest.param(mode, marks=marks))
+    return params
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sandbox_mode", next_grading_params(("bwrap", "user")))
+def test_process_limit_is_whole_for_the_next_grading(sandbox_mode, scratch):
+    """Right after a fork bomb's grading, can the next submission in the same slot fork?
+
+    The bomb's children, killed, stay zombies until init reaps them; in user mode they
+    count against RLIMIT_NPROC of the worker account, so the next worker in that account
+    cannot fork or start a thread (torch starts several).
+    """
+    mode = sandbox_mode
+    values = placeholders(scratch, Path(tempfile.mkdtemp(prefix="out-", dir=scratch)) / "results.json")
+    bomb = load_case("fork-bomb")
+    grade("fork-bomb", bomb, mode, scratch, values, settle=False)
+    forker = load_case("lingering-child")
+    results, ran = grade("lingering-child", forker, mode, scratch, values, settle=False)
+    wait_for_account(mode)
+    assert not verdict_problems(results, ran, forker["verdict"])
+
+
+def test_static_checks_also_zero_hostile_imports(scratch):
+    """With A1's real import penalty (zero-file), are the network attack's tests zeroed
+    by the static check before the sandbox is even needed?"""
+    spec = load_case("network")
+    values = placeholders(scratch, scratch / "unused.json")
+    results, ran = grade("network", spec, strongest(), scratch, values, import_penalty="zero-file")
+    problems = verdict_problems(results, ran, {
+        "zero": ["test_relu_dev", "test_sigmoid"], "free": ["*"],
+        "messages": {"test_relu_dev": "breaks the import rules"}})
+    findings = [t for t in results["tests"] if t["name"].startswith("Static check (import)")]
+    assert findings and any("socket" in t.get("output", "") for t in findings), results["tests"][:3]
+    assert not problems, "\n".join(problems)
+
+
+MALICIOUS_CHECKPOINT = r"""
+import os, sys, torch
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, ("touch " + sys.argv[2],))
+
+torch.save({"W1": torch.zeros(2, 2), "payload": Payload()}, sys.argv[1])
+try:
+    torch.load(sys.argv[1], weights_only=True)
+except Exception as e:
+    print("refused:", type(e).__name__)
+else:
+    print("loaded")
+"""
+
+
+@pytest.mark.slow
+def test_weights_only_load_refuses_malicious_pickle(tmp_path):
+    """Does the torch pinned here refuse, with weights_only=True, a checkpoint whose pickle
+    runs a command, without running it? (What the checkpoint loader must rely on.)"""
+    pytest.importorskip("torch")
+    marker = tmp_path / "payload-ran"
+    run = subprocess.run([sys.executable, "-c", MALICIOUS_CHECKPOINT, str(tmp_path / "evil.pth"), str(marker)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.startswith("refused:"), run.stdout
+    assert not marker.exists()
+
+
+def test_checkpoint_loader_refuses_malicious_pickle():
+    """Is a student checkpoint whose pickle runs code refused by the engine's checkpoint
+    check, in the worker, without running it (fixture checkpoint-malicious-pickle)?"""
+    try:
+        from autograder.checks import checkpoints  # noqa: F401
+    except ImportError:
+        pytest.xfail("TODO: autograder/checks/checkpoints.py does not exist yet and A1 has no "
+                     "checkpoints; grade the checkpoint-malicious-pickle case through it once it does")
+    pytest.xfail("TODO: autograder/checks/checkpoints.py exists now: wire this case to its loader")
+
+
+def test_fixtures_are_the_reference_plus_an_attack():
+    """Is every fixture file a student file of A1, its reference render up to the marker?
+    (`python tests/test_hostile.py --refresh` brings them up to date.)"""
+    real = manifest.load(ASSIGNMENT)
+    problems = []
+    for case in case_names():
+        spec = load_case(case)
+        extras = set(spec.get("zip_entries", {}).values())
+        for path in sorted((CASES_DIR / case).rglob("*")):
+            rel = path.relative_to(CASES_DIR / case).as_posix()
+            if not path.is_file() or rel == "expected.json" or rel in extras or "__pycache__" in rel:
+                continue
+            if rel not in real.student_files:
+                problems.append(f"{case}/{rel}: not a student file of {ASSIGNMENT}")
+                continue
+            reference = render((real.root / rel).read_text(), solution=True)
+            head, marker, _attack = path.read_text().partition("\n\n" + MARKER + "\n")
+            if not marker:
+                problems.append(f"{case}/{rel}: no marker line")
+            elif head != reference:
+                problems.append(f"{case}/{rel}: stale reference part")
+        unknown = set(spec) - {"attack", "modes", "via", "format", "limits", "extra_tests", "symlinks", "zip_entries",
+                               "listener", "survivors", "max_results_bytes", "known_failure", "verdict", "by_mode"}
+        if unknown:
+            problems.append(f"{case}/expected.json: unknown keys {sorted(unknown)}")
+    assert not problems, "\n".join(problems) + "\n(run: .venv/bin/python tests/test_hostile.py --refresh)"
+
+
+def refresh():
+    """Rewrite each fixture file as the current reference render, the marker, and its attack."""
+    real = manifest.load(ASSIGNMENT)
+    for case in case_names():
+        for path in sorted((CASES_DIR / case).rglob("*.py")):
+            rel = path.relative_to(CASES_DIR / case).as_posix()
+            if rel in real.student_files:
+                _head, marker, attack = path.read_text().partition("\n\n" + MARKER + "\n")
+                if marker:
+                    reference = render((real.root / rel).read_text(), solution=True)
+                    path.write_text(reference + marker + attack)
+                    print(f"refreshed {case}/{rel}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--refresh"]:
+        refresh()
+    else:
+        sys.exit("usage: python tests/test_hostile.py --refresh")

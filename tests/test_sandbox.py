@@ -1,0 +1,213 @@
+"""Does each sandbox mode hide the grader's files, its paths and the network from the
+worker, and apply the limits? The same probes run in the plain mode, where they must
+succeed: that proves they test the boundary."""
+
+import ctypes
+import os
+import shutil
+import socket
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograder import confine, remote, runner, sandbox
+from autograder.manifest import Limits
+from autograder.student import Student
+
+PROBE = Path(__file__).resolve().parent / "fixtures" / "probe"
+LIMITS = Limits(call_seconds=10, submission_seconds=120, memory_mb=1024, processes=32, open_files=100,
+                file_size_mb=8)
+ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "LANG", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+               "MPLBACKEND", "PWD"}
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """worker(mode) -> a Student on a sandboxed probe workspace (its scratch under tmp_path)."""
+    opened = []
+
+    def start(mode):
+        scratch = Path(tempfile.mkdtemp(prefix="kit-test-"))  # as the runner's: the account passes /tmp
+        shutil.copytree(PROBE, scratch / "workspace")
+        box = sandbox.Sandbox(sandbox.choose(mode), scratch / "workspace", LIMITS, scratch)
+        box.prepare()
+        transport = remote.RemoteTransport(box, LIMITS, log_path=str(tmp_path / "worker.log"))
+        opened.append((transport, box, scratch))
+        return Student(transport)
+
+    yield start
+    for transport, box, scratch in opened:
+        transport.close()
+        box.close()
+        shutil.rmtree(scratch)
+
+
+@pytest.fixture
+def secrets(tinycalc, tmp_path):
+    """The grader's files a worker must not read: tests, hidden tests, the solution, results."""
+    results = tmp_path / "out" / "results.json"
+    results.parent.mkdir()
+    results.write_text('{"score": 100}')
+    return {
+        "public test": tinycalc.public_tests / "test_calc.py",
+        "hidden test": tinycalc.private_tests / "test_calc_hidden.py",
+        "solution": tinycalc.root / "calc.py",
+        "results file": results,
+        "engine tests": Path(__file__),
+    }
+
+
+@pytest.fixture
+def protected(tinycalc):
+    """User mode: the grader's folders made 0700 as the runner does; modes restored after."""
+    paths = runner.secret_paths(tinycalc, None)
+    before = {p: stat.S_IMODE(p.stat().st_mode) for p in paths}
+    sandbox.protect(paths)
+    yield
+    for path, mode in before.items():
+        path.chmod(mode)
+
+
+def test_the_worker_reads_no_grader_file_in_a_sandbox(worker, secrets, sandboxed_mode, protected):
+    student = worker(sandboxed_mode)
+    for what, path in secrets.items():
+        got = student.call("probe.read", str(path))
+        assert isinstance(got, str) and "Error" in got, f"{what} ({path}) was readable: {got!r}"
+
+
+def test_the_same_probe_reads_them_in_the_plain_mode(worker, secrets):
+    student = worker("none")
+    for what, path in secrets.items():
+        got = student.call("probe.read", str(path))
+        assert isinstance(got, bytes) and got, f"{what} ({path}) should be readable without a sandbox: {got!r}"
+
+
+def test_environment_and_command_line_name_no_secret(worker, secrets, mode):
+    """Is the environment an allow-list, and is argv just python -I -B, the launcher and the workspace?"""
+    student = worker(mode)
+    env = student.call("probe.environ")
+    assert set(env) <= ALLOWED_ENV, set(env) - ALLOWED_ENV
+    argv = student.call("probe.proc_file", "cmdline").split(b"\0")[:-1]
+    assert argv[1:4] == [b"-I", b"-B", b"-c"]
+    assert argv[-1].endswith(b"workspace")
+    everything = repr(env).encode() + b" ".join(argv)
+    for path in [*secrets.values(), Path(__file__).parent]:
+        assert str(path).encode() not in everything
+    for word in (b"results", b"private_tests", b"public_tests", b"solutions"):
+        assert word not in everything
+
+
+def test_limits_and_no_new_privileges_apply(worker, mode):
+    student = worker(mode)
+    limits = {line[:26].strip(): line[26:].split()[:2]
+              for line in student.call("probe.proc_file", "limits").decode().splitlines()[1:]}
+    assert limits["Max cpu time"] == ["121", "126"]
+    assert limits["Max address space"] == [str(1024 * 2**20)] * 2
+    assert limits["Max file size"] == [str(8 * 2**20)] * 2
+    assert limits["Max open files"] == ["100", "100"]
+    assert limits["Max core file size"] == ["0", "0"]
+    processes = int(limits["Max processes"][0])
+    assert processes == 32 if sandbox.choose(mode).account else 32 < processes < 100_000
+    status = student.call("probe.proc_file", "status").decode()
+    assert "NoNewPrivs:\t1" in status
+
+
+def test_bwrap_hides_the_network_and_the_system_is_read_only(worker):
+    if not _works("bwrap"):
+        pytest.skip("bwrap unavailable")
+    student = worker("bwrap")
+    assert student.call("probe.network_interfaces") == ["lo"]
+    assert set(student.call("probe.listdir", "/")) <= {
+        "bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "proc", "dev", "tmp", "workspace",
+        "engine", *(p.strip("/").split("/")[0] for p in sandbox._python_roots())}
+    assert student.call("probe.listdir", "/engine/autograder") == sorted(sandbox.ENGINE_FILES)
+    for path in ("/usr/kit-x", "/kit-x", "/engine/autograder/kit-x", sandbox.sys.prefix + "/kit-x"):
+        assert "Read-only file system" in student.call("probe.write", path)
+    assert student.call("probe.write", "/tmp/kit-x") == "written"
+    assert student.call("probe.write", "/workspace/kit-x") == "written"
+    assert student.call("probe.read", "/proc/1/cmdline") != b""  # its own pid namespace: bwrap's init
+    assert student.call("probe.proc_file", "status").count(b"CapEff:\t0000000000000000") == 1
+
+
+def test_user_mode_cannot_write_outside_its_workspace(worker):
+    if not _works("user"):
+        pytest.skip("user mode unavailable")
+    student = worker("user")
+    assert "Permission denied" in student.call("probe.write", "/usr/kit-x")
+    assert "Permission denied" in student.call("probe.write", os.path.dirname(sandbox.sys.executable) + "/kit-x")
+    assert student.call("probe.write", "kit-x") == "written"
+
+
+def test_an_explicit_mode_that_cannot_run_is_refused_with_the_reason(monkeypatch):
+    sandbox._trial.cache_clear()
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    try:
+        with pytest.raises(sandbox.SandboxUnavailable, match="bwrap: bubblewrap is not installed"):
+            sandbox.choose("bwrap")
+        with pytest.raises(sandbox.SandboxUnavailable, match="unknown sandbox mode 'docker'"):
+            sandbox.choose("docker")
+        assert sandbox.choose("auto").name in ("user", "none")
+    finally:
+        sandbox._trial.cache_clear()
+
+
+def _works(mode):
+    try:
+        sandbox.choose(mode)
+        return True
+    except sandbox.SandboxUnavailable:
+        return False
+
+
+@pytest.fixture
+def listener():
+    """A TCP port on 127.0.0.1 that accepts connections (what a worker must not reach)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_sandboxed_workers_cannot_connect_anywhere(worker, listener, sandboxed_mode):
+    student = worker(sandboxed_mode)
+    for host, port in (("127.0.0.1", listener), ("1.1.1.1", 80)):
+        assert student.call("probe.connect", host, port) != "connected"
+
+
+def test_the_plain_mode_connects(worker, listener):
+    assert worker("none").call("probe.connect", "127.0.0.1", listener) == "connected"
+
+
+def test_user_mode_without_network_namespaces_refuses_sockets(worker, listener, monkeypatch):
+    """Inside Docker no network namespace can be made: the seccomp filter must hold instead."""
+    if not _works("user"):
+        pytest.skip("user mode unavailable")
+    monkeypatch.setattr(confine, "can_unshare_net", lambda: False)
+    student = worker("user")
+    assert student.call("probe.connect", "127.0.0.1", listener) == "PermissionError: Permission denied"
+    assert student.call("probe.echo", 1) == 1
+
+
+def test_the_socket_filter_refuses_socket_and_keeps_socketpair():
+    program = confine.socket_filter()
+    if program is None:
+        pytest.skip("no seccomp program for this architecture")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            confine._libc.prctl(confine._PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+            if confine._libc.prctl(confine._PR_SET_SECCOMP, confine._SECCOMP_MODE_FILTER,
+                                   ctypes.byref(program), 0, 0) == 0:
+                a, b = socket.socketpair()
+                try:
+                    socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                except PermissionError:
+                    try:
+                        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    except PermissionError:
+                        code = 0
+        finally:
+            os._exit(code)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0

@@ -1,0 +1,32 @@
+"""Does the worker side stay small: only the standard library, NumPy and the protocol?"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder import sandbox
+
+ENGINE = Path(__file__).resolve().parent.parent
+
+
+def imported_by_worker(engine_path, statement="import autograder.worker"):
+    code = (f"import sys; sys.path.insert(0, {str(engine_path)!r}); {statement}; "
+            f"import json; print(json.dumps(sorted(sys.modules)))")
+    return json.loads(subprocess.run([sys.executable, "-I", "-B", "-c", code], capture_output=True,
+                                     text=True, check=True).stdout)
+
+
+def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
+    """Read sys.modules of a fresh interpreter that imported the worker, as the sandbox runs it:
+    from the three files the sandbox copies, and from the whole package."""
+    box = sandbox.Sandbox(sandbox.choose("none"), tmp_path / "workspace", sandbox.Limits(), tmp_path)
+    box.prepare()
+    startup = {m.split(".")[0] for m in imported_by_worker(box.engine, "pass")}  # site's .pth hooks
+    for engine in (box.engine, ENGINE):
+        modules = imported_by_worker(engine)
+        tops = {m.split(".")[0] for m in modules}
+        assert not tops - set(sys.stdlib_module_names) - startup - {"numpy", "autograder"}
+        assert {m for m in modules if m.startswith("autograder")} == {
+            "autograder", "autograder.protocol", "autograder.worker"}
+    assert sorted(p.name for p in (box.engine / "autograder").iterdir()) == sorted(sandbox.ENGINE_FILES)
