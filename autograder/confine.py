@@ -2,7 +2,8 @@
 
 - worker accounts: one unprivileged account per grading process, taken under a lock
   (processes of one account could signal and read each other), created if missing;
-  kill_account ends every process of one, wherever it went;
+  kill_account ends every process of one, wherever it went; remove_files_of clears what
+  it left in the shared temporary folders;
 - the child's setup between fork and exec: pids cgroup, rlimits, network namespace,
   uid switch, parent-death signal, no-new-privileges, the seccomp socket filter;
 - a seccomp program that refuses socket(2) and io_uring, for hosts (Docker) that allow
@@ -107,6 +108,26 @@ def kill_account(uid, gid):
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+def remove_files_of(uid, folders=("/tmp", "/var/tmp", "/dev/shm")):
+    """Delete what the account left in the shared temporary folders (the user mode has no
+    private /tmp): top-level entries it owns, links never followed."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)  # fd-based: safe from link swaps
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 # -- the child, between fork and exec ------------------------------------------------------
@@ -226,6 +247,10 @@ class PidsCgroup:
         for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
             if base == Path("/sys/fs/cgroup") and "pids" not in _read(base / "cgroup.subtree_control"):
                 continue
+            for stale in base.glob("kit-worker-*-*"):  # left by a grader that was killed
+                owner = stale.name.split("-")[2]
+                if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+                    _rmdir(stale)
             cls._serial += 1
             path = base / f"kit-worker-{os.getpid()}-{cls._serial}"
             try:

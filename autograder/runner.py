@@ -78,12 +78,12 @@ class _Grading:
                     if not (f.kind == "missing" and f.file in taken.missing)]
         records += [finding_record(f) for f in findings]
         box = sandboxes.Sandbox(self.mode, workspace, manifest.limits, self.scratch, data=data_files(manifest))
-        box.prepare()
-        if self.mode.name == "user":
-            sandboxes.protect(secret_paths(manifest, self.log_dir))
         log = self.log_dir / "worker.log" if self.log_dir is not None else self.scratch / "worker.log"
         transport = RemoteTransport(box, manifest.limits, log_path=str(log))
         try:
+            box.prepare()
+            if self.mode.name == "user":
+                sandboxes.protect(secret_paths(manifest, self.log_dir))
             tests, used = self.run_tests(transport)
         finally:
             transport.close()

@@ -189,9 +189,13 @@ class Sandbox:
         self.cgroup = confine.PidsCgroup.create(self.limits.processes + 8)
 
     def close(self):
+        """After the last worker: remove the cgroup and (user mode) what the account left in /tmp."""
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None
+        if self.mode.name == "user":
+            confine.kill_account(*self.mode.account)
+            confine.remove_files_of(self.mode.account[0])
 
     # -- the worker's command line and environment
     def argv(self, code=None):

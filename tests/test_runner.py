@@ -2,6 +2,7 @@
 mode, with the policies, the budget and engine failures handled as the manifest says?"""
 
 import json
+import os
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -56,6 +57,9 @@ def test_fixture_submission_gets_its_expected_verdict(tinycalc, mode, case, surv
         assert not failed(outcome)
     for mark in SURVIVOR_MARKS:
         assert not survivors(mark), f"{case} left a process running in mode {mode}"
+    account = sandbox.choose(mode).account
+    if account:  # the user mode shares /tmp: nothing of the account may stay there
+        assert not [e.name for e in os.scandir("/tmp") if e.stat(follow_symlinks=False).st_uid == account[0]]
 
 
 def test_clean_hostile_clean_sandwich_leaves_clean_results_identical(tinycalc, sandboxed_mode):

@@ -22,6 +22,7 @@ def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
     from the three files the sandbox copies, and from the whole package."""
     box = sandbox.Sandbox(sandbox.choose("none"), tmp_path / "workspace", sandbox.Limits(), tmp_path)
     box.prepare()
+    box.close()
     startup = {m.split(".")[0] for m in imported_by_worker(box.engine, "pass")}  # site's .pth hooks
     for engine in (box.engine, ENGINE):
         modules = imported_by_worker(engine)
