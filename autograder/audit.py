@@ -127,7 +127,7 @@ def check_zip(names, zip_path):
             except UnicodeDecodeError:
                 continue
             for number, line in enumerate(text.splitlines(), 1):
-                if line.strip() in secrets:
+                if line.strip() in secrets or line.strip().lstrip("#").strip() in secrets:
                     problems.append(f"{info.filename}:{number}: solution code leaked: {line.strip()[:80]!r}")
     if problems:
         raise AuditError(f"{Path(zip_path).name} would leak:\n- " + "\n- ".join(problems))

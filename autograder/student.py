@@ -47,6 +47,13 @@ class Ref(protocol.Handle):
             f"{self.type_name}.{name}{describe_args(args, kwargs)}",
         )
 
+    def keep(self, name, *args, **kwargs):
+        """Like call, but the result stays in student code: a Ref comes back, not a copy."""
+        return self.student._request(
+            {"op": "method", "handle": self.id, "name": name, "keep": True}, (list(args), kwargs),
+            f"{self.type_name}.{name}{describe_args(args, kwargs)}",
+        )
+
     def get(self, name):
         return self.student._request({"op": "get", "handle": self.id, "name": name}, None,
                                      f"{self.type_name}.{name}")
@@ -71,6 +78,16 @@ class Student:
                              f"{name}{describe_args(args, kwargs)}")
 
     construct = call
+
+    def keep(self, target, *args, **kwargs):
+        """Like call, but the result stays in student code and a Ref comes back.
+
+        For large results (load_mnist_trainval's 60,000 lists of 784 floats): copy out only
+        what the test checks, e.g. `parts.keep("__getitem__", 0).call("__len__")`.
+        """
+        name = target.replace(":", ".").rsplit(".", 1)[-1]
+        return self._request({"op": "call", "target": target, "keep": True}, (list(args), kwargs),
+                             f"{name}{describe_args(args, kwargs)}")
 
     def module(self, name):
         """Import a student module -> Ref (for .get on module-level names)."""

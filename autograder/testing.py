@@ -36,7 +36,7 @@ from gradescope_utils.autograder_utils.decorators import (  # noqa: F401  (re-ex
     weight,
 )
 
-from autograder.student import StudentError, local_student  # noqa: F401  (re-exported)
+from autograder.student import LocalTransport, StudentError, local_student  # noqa: F401  (re-exported)
 
 _session = {}
 _fail_on_prints = True
@@ -96,10 +96,14 @@ class StudentTestCase(unittest.TestCase):
     def setUp(self):
         super().setUp()
         self._log_start = len(self.student.output_log)
+        self._handles_start = len(self.student.handles)
         self.student.seed(self.seed)
 
     def tearDown(self):
         super().tearDown()
+        if isinstance(self.student.transport, LocalTransport):
+            # Free what this test received (a loaded data set); the grader does the same remotely.
+            self.student.release(self.student.handles[self._handles_start:])
         if _fail_on_prints:
             violations = self.print_violations()
             if violations:

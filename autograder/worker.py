@@ -16,6 +16,8 @@ Requests (dicts):
   {"op": "release", payload: [ids]}
   {"op": "hello",  payload: int}  remote mode's first request: number handles from there,
                                   so a restarted worker never reuses a dead worker's ids
+Any call, method or get request may carry "keep": true: the result then stays in the
+worker and only its handle comes back.
 Replies: {"ok": true, "value": ..., "output": str} or
          {"ok": false, "error": {"type", "message", "traceback"}, "output": str}.
 """
@@ -140,6 +142,8 @@ class Worker:
             reply["error"] = error
             return reply, []
         try:
+            if request.get("keep"):  # the parent wants a handle, not a copy (a large result)
+                value = self.to_handle(value)
             reply["value"], out_buffers = protocol.encode(value, self.to_handle)
         except Exception as e:
             return {"ok": False, "error": _describe(e, self.root), "output": output,

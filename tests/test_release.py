@@ -1,5 +1,6 @@
 """Do the skeletons, the student zip and the audit behave as the instructor expects?"""
 
+import os
 import re
 import shutil
 import subprocess
@@ -33,7 +34,11 @@ def a1_zip(tmp_path_factory, a1):
 
 
 def run_tests(root, *command):
-    return subprocess.run([sys.executable, "-m", *command], cwd=root, capture_output=True, text=True, timeout=900)
+    env = dict(os.environ, COLUMNS="400")  # pytest cuts its summary lines to the terminal width
+    for key in ("KIT_STUDENT_ROOT", "KIT_REFERENCE_ROOT"):
+        env.pop(key, None)
+    return subprocess.run([sys.executable, "-m", *command], cwd=root, capture_output=True, text=True,
+                          timeout=900, env=env)
 
 
 def test_skeletons_are_up_to_date():
@@ -111,7 +116,7 @@ def test_audit_catches_a_planted_solution_line(tmp_path, a1):
 
     def plant(tree):
         with open(tree / "utils.py", "a") as f:
-            f.write(f"\n# {secret}\n")
+            f.write(f"\n# {secret}\n")  # even commented out
 
     with pytest.raises(audit.AuditError, match=r"utils\.py:\d+: solution code leaked"):
         audit.check_zip([A1], _zip_with(tmp_path, a1, plant))

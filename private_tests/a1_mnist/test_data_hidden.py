@@ -31,48 +31,6 @@ ROWS = {  # (part, index in part): (label, md5 of the 784 pixels)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class Kept:
-    """A value kept in the student's process; a test copies out only the parts it checks.
-
-    load_mnist_trainval returns 60,000 lists of 784 floats: copying all of that out of the
-    student's process would take minutes and gigabytes. So the result stays where it was
-    made, in a one-item collections.deque there (`deque(starmap(f, zip(*args)), 1)` calls f
-    and keeps what it returns), and the test asks for lengths and single rows.
-    """
-
-    def __init__(self, student, box):
-        self.student = student
-        self.box = box
-
-    @classmethod
-    def call(cls, student, function, *args, **kwargs):
-        """Run function(*args, **kwargs) in the student's process; keep the result there.
-
-        function: a dotted name ('utils.load_mnist_trainval'); args: Kept values or plain data.
-        """
-        module, _, name = function.rpartition(".")
-        target = student.module(module).get(name)
-        if kwargs:
-            target = student.call("functools.partial", target, **kwargs)
-        boxes = [a.box if isinstance(a, Kept) else [a] for a in args]
-        calls = student.call("builtins.zip", *boxes) if boxes else [[]]
-        return cls(student, student.call("collections.deque", student.call("itertools.starmap", target, calls), 1))
-
-    def item(self, index):
-        return Kept.call(self.student, "operator.getitem", self, index)
-
-    def len(self):
-        return Kept.call(self.student, "builtins.len", self).value()
-
-    def value(self):
-        """Copy the value out of the student's process."""
-        return self.box.call("__getitem__", 0)
-
-    def drop(self):
-        """Free the value in the student's process."""
-        self.box.call("clear")
-
-
 def numbered_rows(n):
     """n rows of 784 pixels whose first pixel identifies the row, and labels i % 10."""
     data = [[i / 1000] + [0.25] * 783 for i in range(n)]
@@ -146,32 +104,30 @@ class TestRealDataHidden(StudentTestCase):
     @visibility("after_published")
     def test_trainval_split_real_csv(self):
         """load_mnist_trainval: 48,000 training and 12,000 validation images, in file order, as lists"""
-        parts = Kept.call(self.student, "utils.load_mnist_trainval")
-        try:
-            call = "load_mnist_trainval()"
-            kept = dict(zip(("train", "train_label", "val", "val_label"), (parts.item(i) for i in range(4)), strict=True))
-            for name, n in (("train", 48000), ("val", 12000)):
-                assert_equal(kept[name].len(), n, f"{call}: len({name}_data)")
-                labels = kept[name + "_label"].value()
-                assert_equal(type(labels), list, f"{call}: the type of {name}_label")
-                assert_equal(len(labels), n, f"{call}: len({name}_label)")
-                if any(type(v) is not int for v in labels):
-                    raise ComparisonFailed(f"{call}: {name}_label should hold Python ints")
-                expected_md5 = TRAIN_LABELS_MD5 if name == "train" else VAL_LABELS_MD5
-                if md5(bytes(labels)) != expected_md5:
-                    raise ComparisonFailed(f"{call}: {name}_label is not the {name} part of the labels "
-                                           f"in file order (first 80% train, last 20% validation, no shuffle)")
-            for (name, i), (label, pixels_md5) in ROWS.items():
-                img = kept[name].item(i).value()
+        parts = self.student.keep("utils.load_mnist_trainval")  # copy out only what is checked
+        call = "load_mnist_trainval()"
+        for name, n, index in (("train", 48000, 0), ("val", 12000, 2)):
+            assert_equal(parts.keep("__getitem__", index).call("__len__"), n, f"{call}: len({name}_data)")
+            labels = parts.call("__getitem__", index + 1)
+            assert_equal(type(labels), list, f"{call}: the type of {name}_label")
+            assert_equal(len(labels), n, f"{call}: len({name}_label)")
+            if any(type(v) is not int for v in labels):
+                raise ComparisonFailed(f"{call}: {name}_label should hold Python ints")
+            expected_md5 = TRAIN_LABELS_MD5 if name == "train" else VAL_LABELS_MD5
+            if md5(bytes(labels)) != expected_md5:
+                raise ComparisonFailed(f"{call}: {name}_label is not the {name} part of the labels "
+                                       f"in file order (first 80% train, last 20% validation, no shuffle)")
+            for (part, i), (label, pixels_md5) in ROWS.items():
+                if part != name:
+                    continue
+                img = parts.keep("__getitem__", index).call("__getitem__", i)
                 what = f"{call}: {name}_data[{i}]"
                 assert_equal(type(img), list, f"{what}: its type")
                 assert_equal(len(img), 784, f"{what}: its length")
                 if md5(np.rint(np.asarray(img) * 255).astype(np.uint8).tobytes()) != pixels_md5:
                     raise ComparisonFailed(f"{what} is not row {i if name == 'train' else 48000 + i} "
                                            f"of mnist_train.csv")
-                assert_equal(kept[name + "_label"].item(i).value(), label, f"{call}: {name}_label[{i}]")
-        finally:
-            parts.drop()
+                assert_equal(labels[i], label, f"{call}: {name}_label[{i}]")
 
     @slow
     @weight(4)
@@ -179,22 +135,17 @@ class TestRealDataHidden(StudentTestCase):
     @visibility("after_published")
     def test_two_layer_one_epoch(self):
         """One epoch of train() with the default two-layer settings reaches over 65% validation accuracy"""
-        parts = Kept.call(self.student, "utils.load_mnist_trainval")
-        try:
-            train_data, train_label, val_data, val_label = (parts.item(i) for i in range(4))
-            batches = Kept.call(self.student, "utils.generate_batched_data", train_data, train_label,
-                                batch_size=64, shuffle=True)
-            model = self.student.call("models.two_layer_nn.TwoLayerNet", hidden_size=128)
-            optimizer = self.student.call("optimizer.sgd.SGD", learning_rate=0.1, reg=1e-3)
-            Kept.call(self.student, "utils.train", 0, batches.item(0), batches.item(1), model, optimizer,
-                      debug=False)
-            batches.drop()
-            val_batches = Kept.call(self.student, "utils.generate_batched_data", val_data, val_label,
-                                    batch_size=64)
-            _, accuracy = Kept.call(self.student, "utils.evaluate", val_batches.item(0), val_batches.item(1),
-                                    model, debug=False).value()
-        finally:
-            parts.drop()
+        parts = self.student.keep("utils.load_mnist_trainval")
+        train_data, train_label, val_data, val_label = (parts.keep("__getitem__", i) for i in range(4))
+        batches = self.student.keep("utils.generate_batched_data", train_data, train_label,
+                                    batch_size=64, shuffle=True)
+        model = self.student.call("models.two_layer_nn.TwoLayerNet", hidden_size=128)
+        optimizer = self.student.call("optimizer.sgd.SGD", learning_rate=0.1, reg=1e-3)
+        self.student.keep("utils.train", 0, batches.keep("__getitem__", 0), batches.keep("__getitem__", 1),
+                          model, optimizer, debug=False)
+        val_batches = self.student.keep("utils.generate_batched_data", val_data, val_label, batch_size=64)
+        _, accuracy = self.student.call("utils.evaluate", val_batches.keep("__getitem__", 0),
+                                        val_batches.keep("__getitem__", 1), model, debug=False)
         if not accuracy > 0.65:
             raise ComparisonFailed(
                 f"TwoLayerNet(hidden_size=128) and SGD(learning_rate=0.1, reg=1e-3) after one epoch of "

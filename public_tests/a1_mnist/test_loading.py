@@ -9,44 +9,6 @@ from autograder.checks.compare import ComparisonFailed, assert_equal
 from autograder.testing import StudentTestCase, number, weight
 
 
-class Kept:
-    """A value kept in the student's process; a test copies out only the parts it checks.
-
-    load_mnist_trainval returns 60,000 lists of 784 floats: copying all of that out of the
-    student's process would take minutes and gigabytes. So the result stays where it was
-    made, in a one-item collections.deque there (`deque(starmap(f, zip(*args)), 1)` calls f
-    and keeps what it returns), and the test asks for lengths and single rows.
-    """
-
-    def __init__(self, student, box):
-        self.student = student
-        self.box = box
-
-    @classmethod
-    def call(cls, student, function, *args, **kwargs):
-        """Run function(*args, **kwargs) in the student's process; keep the result there.
-
-        function: a dotted name ('utils.load_mnist_trainval'); args: Kept values or plain data.
-        """
-        module, _, name = function.rpartition(".")
-        target = student.module(module).get(name)
-        if kwargs:
-            target = student.call("functools.partial", target, **kwargs)
-        boxes = [a.box if isinstance(a, Kept) else [a] for a in args]
-        calls = student.call("builtins.zip", *boxes) if boxes else [[]]
-        return cls(student, student.call("collections.deque", student.call("itertools.starmap", target, calls), 1))
-
-    def item(self, index):
-        return Kept.call(self.student, "operator.getitem", self, index)
-
-    def len(self):
-        return Kept.call(self.student, "builtins.len", self).value()
-
-    def value(self):
-        """Copy the value out of the student's process."""
-        return self.box.call("__getitem__", 0)
-
-
 def numbered_rows(n):
     """n rows of 784 pixels whose first pixel identifies the row, and labels i % 10."""
     data = [[i / 1000] + [0.5] * 783 for i in range(n)]
@@ -60,13 +22,15 @@ class TestLoading(StudentTestCase):
     @number("1.1.1")
     def test_load_mnist(self):
         """load_mnist_trainval keeps the first 80% of ./data/mnist_train.csv for training and the rest for validation"""
-        parts = Kept.call(self.student, "utils.load_mnist_trainval")
+        # 60,000 lists of 784 floats stay in the student's process: `keep` returns a
+        # reference to the result, and the test copies out only what it checks.
+        parts = self.student.keep("utils.load_mnist_trainval")
         call = "load_mnist_trainval()"
-        train_data, train_label, val_data, val_label = (parts.item(i) for i in range(4))
-        n_train, n_val = train_data.len(), val_data.len()
+        train_data, val_data = parts.keep("__getitem__", 0), parts.keep("__getitem__", 2)
+        n_train, n_val = train_data.call("__len__"), val_data.call("__len__")
         assert_equal(n_train + n_val, 60000, f"{call}: len(train_data) + len(val_data)")
         assert_equal(n_train, 4 * n_val, f"{call}: len(train_data) (4 times len(val_data))")
-        labels = {"train_label": train_label.value(), "val_label": val_label.value()}
+        labels = {"train_label": parts.call("__getitem__", 1), "val_label": parts.call("__getitem__", 3)}
         assert_equal(len(labels["train_label"]), n_train, f"{call}: len(train_label) (as len(train_data))")
         assert_equal(len(labels["val_label"]), n_val, f"{call}: len(val_label) (as len(val_data))")
         for name, values in labels.items():
@@ -77,7 +41,7 @@ class TestLoading(StudentTestCase):
         rng = random.Random(0)
         for name, part, n in (("train_data", train_data, n_train), ("val_data", val_data, n_val)):
             for i in [0, n - 1] + rng.sample(range(n), 8):
-                img = part.item(i).value()
+                img = part.call("__getitem__", i)
                 assert_equal(type(img), list, f"{call}: the type of {name}[{i}]")
                 assert_equal(len(img), 784, f"{call}: len({name}[{i}])")
 
