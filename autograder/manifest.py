@@ -40,6 +40,21 @@ class Checkpoint:
     tiers: tuple        # ((accuracy, points), ...) ascending; the highest tier reached counts
     max_mb: float = 100.0
     leaderboard: str = ""
+    kwargs: tuple = ()  # constructor arguments, as (name, value) pairs
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The hidden test set checkpoints are scored on.
+
+    `inputs` (images only, uint8 .npy) is linked into the worker's workspace; `labels`
+    is read by the grader alone and never reaches the worker.
+    """
+
+    inputs: str          # relative to the assignment root, e.g. "data/hidden_test_images.npy"
+    labels: str          # relative to the assignment root, e.g. "data/hidden_test_labels.npy"
+    mean: tuple = (0.0,)
+    std: tuple = (1.0,)
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,7 @@ class Manifest:
     print_policy: str = "zero"
     limits: Limits = field(default_factory=Limits)
     checkpoints: tuple = ()
+    evaluation: Evaluation | None = None
 
     @property
     def public_tests(self):
@@ -112,9 +128,23 @@ def load(name_or_path):
             tiers=tuple(tuple(t) for t in take(c, "tiers", list, where="checkpoints.")),
             max_mb=float(c.get("max_mb", 100.0)),
             leaderboard=c.get("leaderboard", ""),
+            kwargs=tuple(sorted(c.get("kwargs", {}).items())),
         )
         for c in take(data, "checkpoints", list, [])
     )
+    evaluation = None
+    if "evaluation" in data:
+        table = take(data, "evaluation", dict)
+        evaluation = Evaluation(
+            inputs=take(table, "inputs", str, where="evaluation."),
+            labels=take(table, "labels", str, where="evaluation."),
+            mean=tuple(take(table, "mean", list, [0.0], "evaluation.")),
+            std=tuple(take(table, "std", list, [1.0], "evaluation.")),
+        )
+        if evaluation.labels in data.get("files", {}).get("data", []):
+            raise ManifestError(f"{path}: evaluation.labels must not be in files.data: the worker would see them")
+    elif checkpoints:
+        raise ManifestError(f"{path}: checkpoints need an [evaluation] table (the hidden test inputs and labels)")
     manifest = Manifest(
         name=name,
         title=take(data, "title", str),
@@ -131,6 +161,7 @@ def load(name_or_path):
         print_policy=policy,
         limits=limits,
         checkpoints=checkpoints,
+        evaluation=evaluation,
     )
     for f in manifest.student_files:
         if not (root / f).is_file():

@@ -93,6 +93,12 @@ class Student:
         """Import a student module -> Ref (for .get on module-level names)."""
         return self._request({"op": "module", "name": name}, None, f"import {name}")
 
+    def predict(self, model, checkpoint, inputs, *, max_mb, mean, std, kwargs=None):
+        """Predictions of the student's checkpoint on hidden inputs (see worker.predict_checkpoint)."""
+        spec = dict(model=model, kwargs=kwargs or {}, checkpoint=checkpoint, inputs=inputs, max_mb=max_mb,
+                    mean=list(mean), std=list(std))
+        return self._request({"op": "predict"}, spec, f"{model.rsplit('.', 1)[-1]}() loading {checkpoint}")
+
     def seed(self, seed):
         self._request({"op": "seed"}, seed, "seeding")
 

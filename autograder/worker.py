@@ -14,6 +14,7 @@ Requests (dicts):
   {"op": "module", "name": "pkg.module"}
   {"op": "seed",   "seed": int}
   {"op": "release", payload: [ids]}
+  {"op": "predict", payload: {model, kwargs, checkpoint, inputs, max_mb, mean, std}}  -> predictions
   {"op": "hello",  payload: int}  remote mode's first request: number handles from there,
                                   so a restarted worker never reuses a dead worker's ids
 Any call, method or get request may carry "keep": true: the result then stays in the
@@ -22,6 +23,7 @@ Replies: {"ok": true, "value": ..., "output": str} or
          {"ok": false, "error": {"type", "message", "traceback"}, "output": str}.
 """
 
+import collections
 import ctypes
 import importlib
 import io
@@ -171,10 +173,59 @@ class Worker:
             for hid in payload:
                 self.objects.pop(hid, None)
             return None
+        if op == "predict":
+            return predict_checkpoint(**payload)
         if op == "hello":
             self.next_id = max(self.next_id, int(payload))
             return {"pid": os.getpid()}
         raise protocol.ProtocolError(f"unknown operation {op!r}")
+
+
+class CheckpointError(Exception):
+    """A submitted checkpoint cannot be evaluated; the message says why, for the student."""
+
+
+def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None, batch_size=100):
+    """Load a submitted state_dict into the student's model class and predict hidden inputs.
+
+    Runs in the worker: `torch.load(weights_only=True)` refuses anything but tensors and
+    plain containers, so a malicious pickle never runs. `inputs` is a uint8 (N, C, H, W)
+    .npy of test images (no labels: those stay with the grader); they are normalised as
+    the course does (pixels / 255, then (x - mean) / std). Returns int64 predictions (N,).
+    """
+    import torch
+
+    if not os.path.isfile(checkpoint):
+        raise CheckpointError(f"{checkpoint} is missing: train the model and keep the saved checkpoint")
+    size_mb = os.path.getsize(checkpoint) / 2**20
+    if size_mb > max_mb:
+        raise CheckpointError(f"{checkpoint} is {size_mb:.1f} MB; the limit is {max_mb:g} MB")
+    try:
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise CheckpointError(
+            f"{checkpoint} could not be loaded with torch.load(weights_only=True) "
+            f"(save model.state_dict() with torch.save): {str(e).splitlines()[0][:300]}"
+        ) from None
+    if type(state) not in (dict, collections.OrderedDict) or not all(
+        isinstance(v, torch.Tensor) for v in state.values()
+    ):
+        raise CheckpointError(f"{checkpoint} is not a state_dict (a dict of tensors); save model.state_dict()")
+    net = resolve(model)(**(kwargs or {}))
+    try:
+        net.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        raise CheckpointError(f"{checkpoint} does not fit {model}: {e}") from None
+    net.eval()
+    images = np.load(inputs)
+    mean = np.asarray(mean, dtype=np.float32).reshape(1, -1, 1, 1)
+    std = np.asarray(std, dtype=np.float32).reshape(1, -1, 1, 1)
+    predictions = []
+    with torch.inference_mode():
+        for start in range(0, len(images), batch_size):
+            batch = (images[start:start + batch_size].astype(np.float32) / 255.0 - mean) / std
+            predictions.append(net(torch.from_numpy(batch)).argmax(dim=1).numpy())
+    return np.concatenate(predictions).astype(np.int64)
 
 
 def resolve(target):

@@ -3,7 +3,9 @@
 - a1_mnist: the course's CSVs (data/mnist_train.csv, data/mnist_test.csv) converted from
   the canonical MNIST IDX files in SHARED/data/mnist by the assignment's own get_data.py;
 - a2_cnn parts: a small learnable CIFAR-10 stand-in in the real cifar-10-batches-py
-  format (tools/make_cifar_standin.py), since CIFAR-10 cannot be fetched here.
+  format (tools/make_cifar_standin.py), since CIFAR-10 cannot be fetched here; for part 2,
+  its test split as the hidden test set checkpoints are scored on (images and labels in
+  separate files: only the images ever reach a submission's worker).
 Existing files are kept, so this is cheap to run before every test.
 """
 
@@ -11,6 +13,8 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,6 +27,18 @@ def prepare(name, shared):
     elif name.startswith("a2_cnn/"):
         if not (root / "data" / "cifar-10-batches-py" / "test_batch").exists():
             run([REPO / "tools" / "make_cifar_standin.py", "--out", root / "data"])
+        if name.endswith("part2-pytorch") and not (root / "data" / "hidden_test_labels.npy").exists():
+            split_hidden_test_set(root / "data")
+
+
+def split_hidden_test_set(data):
+    """Checkpoints are scored on the test split: images for the worker, labels for the grader."""
+    sys.path.insert(0, str(REPO))
+    from tools.cifar_eval import load_test_batch
+
+    images, labels = load_test_batch(data / "cifar-10-batches-py")
+    np.save(data / "hidden_test_images.npy", images)
+    np.save(data / "hidden_test_labels.npy", labels)
 
 
 def run(cmd):

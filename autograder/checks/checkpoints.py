@@ -1,0 +1,75 @@
+"""Checkpoint accuracy: the worker predicts the hidden test inputs, the grader scores them.
+
+    class TestCheckpoints(CheckpointTestCase):
+        assignment = "a2_cnn/part2-pytorch"
+
+        @partial_credit(CHECKPOINTS["vanillacnn"].points)
+        def test_vanilla_cnn(self, set_score=None):
+            '''VanillaCNN's checkpoint: above 0.4 accuracy on the hidden test set'''
+            self.grade_checkpoint("vanillacnn", set_score)
+
+The labels are read here, in the grader, from the assignment's `evaluation.labels`; the
+worker only ever sees the images. Accuracy maps to points through the manifest's tiers:
+the highest tier reached counts.
+"""
+
+import numpy as np
+
+from autograder import manifest as manifests
+from autograder.checks.compare import ComparisonFailed
+from autograder.testing import StudentTestCase
+
+
+def tier_points(accuracy, tiers):
+    """Points for `accuracy` under ((threshold, points), ...): the best tier reached, else 0."""
+    reached = [points for threshold, points in tiers if accuracy >= threshold]
+    return max(reached, default=0.0)
+
+
+def max_points(tiers):
+    return max(points for _, points in tiers)
+
+
+def describe_tiers(tiers):
+    return ", ".join(f"{threshold:.2f} -> {points:g}" for threshold, points in sorted(tiers))
+
+
+class CheckpointTestCase(StudentTestCase):
+    """A test that scores a submitted checkpoint against the hidden labels."""
+
+    assignment = None  # the manifest name; set by the subclass
+
+    @classmethod
+    def manifest(cls):
+        return manifests.load(cls.assignment)
+
+    @classmethod
+    def checkpoint(cls, name):
+        """The manifest's checkpoint entry whose file is checkpoints/<name>.pth."""
+        for spec in cls.manifest().checkpoints:
+            if spec.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] == name:
+                return spec
+        raise KeyError(f"{cls.assignment}: no checkpoint {name!r} in assignment.toml")
+
+    def grade_checkpoint(self, name, set_score, set_leaderboard_value=None):
+        """Predict with the student's checkpoint, score it, set the tier's points."""
+        m = self.manifest()
+        spec = self.checkpoint(name)
+        ev = m.evaluation
+        set_score(0.0)
+        predictions = self.student.predict(spec.model, spec.path, ev.inputs, max_mb=spec.max_mb,
+                                           mean=ev.mean, std=ev.std, kwargs=dict(spec.kwargs))
+        labels = np.load(m.root / ev.labels)
+        if type(predictions) is not np.ndarray or predictions.shape != labels.shape:
+            raise ComparisonFailed(f"{spec.name}: expected {labels.shape[0]} predictions, got "
+                                   f"{getattr(predictions, 'shape', type(predictions).__name__)}")
+        accuracy = float(np.mean(predictions == labels))
+        points = tier_points(accuracy, spec.tiers)
+        set_score(points)
+        if set_leaderboard_value is not None:
+            set_leaderboard_value(round(accuracy, 4))
+        if points < max_points(spec.tiers):
+            raise ComparisonFailed(
+                f"{spec.name}: accuracy {accuracy:.4f} on the hidden test set ({labels.shape[0]} images) "
+                f"earns {points:g} of {max_points(spec.tiers):g} points (tiers: {describe_tiers(spec.tiers)})"
+            )
