@@ -32,7 +32,8 @@ HARNESS_FILES = (
 
 def source_files(manifest):
     """Relative paths of the files under solutions/<name> that become the skeleton."""
-    excluded = ALWAYS_EXCLUDED + manifest.instructor_only
+    hidden = (manifest.evaluation.labels,) if manifest.evaluation else ()
+    excluded = ALWAYS_EXCLUDED + manifest.instructor_only + manifest.data + hidden
     files = []
     for path in sorted(manifest.root.rglob("*")):
         rel = path.relative_to(manifest.root).as_posix()

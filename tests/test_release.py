@@ -135,3 +135,13 @@ def test_audit_catches_a_private_test_and_a_marked_solution_file(tmp_path, a1):
     message = str(info.value)
     assert "tests/test_extra.py: identical to private test file" in message
     assert "models/backup.txt: identical to a marked solution file" in message
+
+
+def test_hidden_labels_and_data_never_reach_the_skeleton():
+    """Are the hidden test labels (and the data the grader links in) kept out of every skeleton?"""
+    for name in manifest.all_names():
+        m = manifest.load(name)
+        files = set(release.source_files(m))
+        assert not files & set(m.data), name
+        if m.evaluation:
+            assert m.evaluation.labels not in files, name

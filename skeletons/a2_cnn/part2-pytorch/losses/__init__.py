@@ -1,0 +1,3 @@
+from .focal_loss import FocalLoss, reweight
+
+__all__ = ['FocalLoss', 'reweight']
