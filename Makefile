@@ -13,8 +13,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 VENV := .venv/.installed-$(TORCH)
-EXTRAS := dev$(if $(filter 1,$(TORCH)),$(comma)torch)
 comma := ,
+EXTRAS := dev$(if $(filter 1,$(TORCH)),$(comma)torch)
 ASSIGNMENTS = $(shell $(PY) -c "from autograder import manifest as m; print(' '.join(n for n in m.all_names() if $(TORCH) or not m.load(n).needs_torch))")
 GROUPS = $(sort $(foreach a,$(ASSIGNMENTS),$(firstword $(subst /, ,$(a)))))
 
