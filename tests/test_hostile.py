@@ -521,6 +521,9 @@ def test_survivor_scan_sees_a_marked_process():
     values = {"__KIT_MARK__": new_mark()}
     sleeper = subprocess.Popen(["sleep", f"61.{values['__KIT_MARK__']}"])
     try:
+        deadline = time.monotonic() + 5  # the child may not have exec'd `sleep` yet
+        while not survivors(values) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert [int(s.split(":")[0]) for s in survivors(values)] == [sleeper.pid]
     finally:
         sleeper.kill()
