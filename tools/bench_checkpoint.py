@@ -1,90 +1,94 @@
-"""How much does grading a checkpoint through the student interface cost over bare torch?
+"""What does scoring a checkpoint through the sandboxed worker cost over bare torch?
 
-    python tools/bench_checkpoint.py [--images 10000] [--batch 100] [--threads 1]
+    python tools/bench_checkpoint.py [--images 10000] [--mode auto|bwrap|user|none]
 
-Scores N random 32x32 images with ResNet-32 (a2_cnn/part2-pytorch's models/resnet.py,
-random weights) twice: a bare inference loop in this process, and the same batches sent
-one call each through a `Student` (autograder.student.local_student: the worker's
-dispatch and the codec round trip, in process). Prints both times and their ratio.
-`bench(student, ...)` takes any Student, so a remote transport can be timed the same way.
+Evaluates N 32x32 images with ResNet-32 (a2_cnn/part2-pytorch's provided models/resnet.py,
+random weights saved as a state_dict) twice in the same run: a bare torch inference loop
+in this process (normalise, batches of 100, inference_mode), and the grader's path: a
+sandboxed worker started as for a submission, loading the checkpoint with
+weights_only=True and predicting the same images (`Student.predict`). Prints both times,
+their ratio (goal: at most 1.2) and the worker's start time. Both use one thread.
 """
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
-import torch
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOLUTION = os.path.join(REPO, "solutions", "a2_cnn", "part2-pytorch")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograder import manifest, remote, sandbox  # noqa: E402
+from autograder.student import Student  # noqa: E402
+
+PART2 = REPO / "solutions" / "a2_cnn" / "part2-pytorch"
+MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
 
 
-def images(n, seed=0):
-    return np.random.default_rng(seed).standard_normal((n, 3, 32, 32)).astype(np.float32)
-
-
-def bare(model, inputs, batch_size):
-    """Predictions of a model in this process: eval mode, no_grad, batches in order."""
+def bare(model, images, batch_size=100):
+    """The loop an instructor would write: normalise, predict in batches, argmax."""
+    mean = np.asarray(MEAN, dtype=np.float32).reshape(1, 3, 1, 1)
+    std = np.asarray(STD, dtype=np.float32).reshape(1, 3, 1, 1)
     model.eval()
-    predictions = []
-    with torch.no_grad():
-        for start in range(0, len(inputs), batch_size):
-            predictions.append(model(torch.from_numpy(inputs[start:start + batch_size])).argmax(1))
-    return torch.cat(predictions).numpy()
+    out = []
+    with torch.inference_mode():
+        for start in range(0, len(images), batch_size):
+            batch = (images[start:start + batch_size].astype(np.float32) / 255.0 - mean) / std
+            out.append(model(torch.from_numpy(batch)).argmax(dim=1).numpy())
+    return np.concatenate(out)
 
 
-def through_student(student, state_dict, inputs, batch_size):
-    """The same predictions, each batch one call into the student's model."""
-    model = student.call("models.resnet32")
-    model.call("load_state_dict", state_dict)
-    model.call("eval")
-    student.call("torch.set_grad_enabled", False)
-    try:
-        predictions = [np.asarray(model.call("forward", inputs[start:start + batch_size])).argmax(1)
-                       for start in range(0, len(inputs), batch_size)]
-    finally:
-        student.call("torch.set_grad_enabled", True)
-    return np.concatenate(predictions)
-
-
-def bench(student, n=10000, batch_size=100):
-    """-> (bare seconds, student seconds); checks both give the same predictions."""
-    sys.path.insert(0, SOLUTION)
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--images", type=int, default=10000)
+    parser.add_argument("--mode", default="auto")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    sys.path.insert(0, str(PART2))
     from models import resnet32
 
     torch.manual_seed(0)
     model = resnet32()
-    state_dict = dict(model.state_dict())  # a plain dict of tensors crosses the codec
-    inputs = images(n)
-    start = time.perf_counter()
-    expected = bare(model, inputs, batch_size)
-    bare_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    got = through_student(student, state_dict, inputs, batch_size)
-    student_seconds = time.perf_counter() - start
-    if not np.array_equal(expected, got):
-        raise SystemExit(f"predictions differ on {int(np.sum(expected != got))} of {n} images")
-    return bare_seconds, student_seconds
+    images = np.random.default_rng(0).integers(0, 256, (args.images, 3, 32, 32), dtype=np.uint8)
+    limits = manifest.Limits(call_seconds=600, submission_seconds=900, memory_mb=8192)
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as scratch:
+        workspace = Path(scratch) / "workspace"
+        shutil.copytree(PART2 / "models", workspace / "models")
+        (workspace / "checkpoints").mkdir()
+        torch.save(model.state_dict(), workspace / "checkpoints" / "resnet-32.pth")
+        np.save(workspace / "images.npy", images)
+        box = sandbox.Sandbox(sandbox.choose(args.mode), workspace, limits, Path(scratch))
+        box.prepare()
+        transport = remote.RemoteTransport(box, limits)
+        student = Student(transport)
+        student.seed(0)  # starts the worker, so its start is not in the timing
 
+        started = time.perf_counter()
+        expected = bare(model, images)
+        bare_seconds = time.perf_counter() - started
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=10000)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    sys.path.insert(0, REPO)
-    from autograder.student import local_student
-
-    bare_seconds, student_seconds = bench(local_student(SOLUTION), args.images, args.batch)
-    print(f"ResNet-32, {args.images} images in batches of {args.batch}, {args.threads} thread(s)")
-    print(f"  bare torch loop:         {bare_seconds:8.2f} s")
-    print(f"  through local_student:   {student_seconds:8.2f} s")
-    print(f"  ratio:                   {student_seconds / bare_seconds:8.3f}")
+        started = time.perf_counter()
+        got = student.predict("models.resnet.resnet32", "checkpoints/resnet-32.pth", "images.npy",
+                              max_mb=100, mean=MEAN, std=STD)
+        worker_seconds = time.perf_counter() - started
+        transport.close()
+        box.close()
+    agree = float(np.mean(got == expected))
+    print(f"ResNet-32 on {args.images} images, 1 thread, sandbox {box.mode.name}:")
+    print(f"  bare torch loop:        {bare_seconds:8.2f} s")
+    print(f"  through the worker:     {worker_seconds:8.2f} s   (load weights_only, predict, send back)")
+    print(f"  ratio worker / bare:    {worker_seconds / bare_seconds:8.2f}   (goal <= 1.2)")
+    print(f"  worker start:           {transport.start_seconds[0] * 1000:8.0f} ms")
+    print(f"  predictions that agree: {agree:8.4f}")
+    return 0 if agree == 1.0 else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
