@@ -232,12 +232,11 @@ class Sandbox:
         for name in ETC_FILES:
             if os.path.exists(f"/etc/{name}"):
                 args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-        for path in _python_roots():
-            args += ["--ro-bind", path, path]
         tmp_size = ["--size", str(2 * self.limits.file_size_mb * 2**20)] if _bwrap_has_size() else []
-        args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp",
-                 "--bind", str(self.workspace), BWRAP_WORKSPACE,
-                 "--ro-bind", str(self.engine), BWRAP_ENGINE]
+        args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp"]
+        for path in _python_roots():  # after the private /tmp: a venv may live under /tmp (CI clones)
+            args += ["--ro-bind", path, path]
+        args += ["--bind", str(self.workspace), BWRAP_WORKSPACE, "--ro-bind", str(self.engine), BWRAP_ENGINE]
         for _, rel in self.data:
             args += ["--ro-bind", str(self.scratch / "data" / rel), f"{BWRAP_WORKSPACE}/{rel}"]
         return args + ["--remount-ro", "/", "--chdir", BWRAP_WORKSPACE]
