@@ -41,13 +41,13 @@ class Ref(protocol.Handle):
         super().__init__(id, type_name)
         self.student = student
 
-    def call(self, name, *args, **kwargs):
+    def call(self, name, /, *args, **kwargs):
         return self.student._request(
             {"op": "method", "handle": self.id, "name": name}, (list(args), kwargs),
             f"{self.type_name}.{name}{describe_args(args, kwargs)}",
         )
 
-    def keep(self, name, *args, **kwargs):
+    def keep(self, name, /, *args, **kwargs):
         """Like call, but the result stays in student code: a Ref comes back, not a copy."""
         return self.student._request(
             {"op": "method", "handle": self.id, "name": name, "keep": True}, (list(args), kwargs),
@@ -71,7 +71,7 @@ class Student:
         self.output_log = []  # (call, text, total bytes) for every call that wrote output
         self.handles = []     # the id of every Ref received, in order
 
-    def call(self, target, *args, **kwargs):
+    def call(self, target, /, *args, **kwargs):
         """Call a function or class in student code: 'utils.load_csv', 'models.TwoLayerNet'."""
         name = target.replace(":", ".").rsplit(".", 1)[-1]
         return self._request({"op": "call", "target": target}, (list(args), kwargs),
@@ -79,7 +79,7 @@ class Student:
 
     construct = call
 
-    def keep(self, target, *args, **kwargs):
+    def keep(self, target, /, *args, **kwargs):
         """Like call, but the result stays in student code and a Ref comes back.
 
         For large results (load_mnist_trainval's 60,000 lists of 784 floats): copy out only

@@ -62,6 +62,13 @@ def _resolve(role, test_file):
             root = os.environ.get("KIT_REFERENCE_ROOT")
             if root is None:
                 raise unittest.SkipTest("this test needs the reference solution (instructors only)")
+        other = _session.get("reference" if role == "student" else "student")
+        if other is not None and isinstance(other.transport, LocalTransport) and \
+                os.path.realpath(other.transport.worker.root) != os.path.realpath(root):
+            # Both would import `models`, `utils`, ... into this one interpreter: the second
+            # would silently get the first's modules, and a test would compare code with itself.
+            raise RuntimeError("the student and the reference cannot both be imported locally from "
+                               "different folders in one process; grade the student remotely")
         _session[role] = local_student(root)
     return _session[role]
 
