@@ -66,9 +66,8 @@ class TestFocalLossHidden(StudentTestCase):
         student = self.student.call("losses.FocalLoss", weight=w, gamma=2.0)
         reference = self.reference.call("losses.FocalLoss", weight=w, gamma=2.0)
         # Graphs cannot leave the code under test: jacobian runs there, on the loss with
-        # its target bound (reached through functools' Ref: Student.call's first
-        # parameter is named `target`).
-        loss_of_x = self.student.module("functools").call("partial", student, target=y)
+        # its target bound.
+        loss_of_x = self.student.call("functools.partial", student, target=y)
         analytic = self.student.call("torch.autograd.functional.jacobian", loss_of_x, x)
         numeric, index = numerical_gradient(
             lambda v: reference.call("forward", torch.from_numpy(v), y), x.numpy())

@@ -37,10 +37,8 @@ def autograd_gradient(student, loss, x, target):
 
     Graphs cannot leave the code under test, so torch.autograd.functional.jacobian runs
     there, on the loss module with its target bound; only the gradient comes back.
-    (functools.partial is reached through the module's Ref because Student.call's own
-    first parameter is named `target`.)
     """
-    loss_of_x = student.module("functools").call("partial", loss, target=target)
+    loss_of_x = student.call("functools.partial", loss, target=target)
     return student.call("torch.autograd.functional.jacobian", loss_of_x, x)
 
 
