@@ -35,7 +35,7 @@ venv: $(VENV)
 data: $(VENV)
 	$(PY) tools/prepare_data.py --shared $(SHARED) $(ASSIGNMENTS)
 
-test: $(VENV) data check-skeletons test-engine test-assignments audit
+test: $(VENV) data lint check-skeletons test-engine test-assignments audit
 
 test-engine: $(VENV)
 	$(PY) -m pytest tests -q $(if $(filter 0,$(SLOW)),-m "not slow")

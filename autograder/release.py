@@ -12,7 +12,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from autograder import audit, manifest as manifests
+from autograder import audit
+from autograder import manifest as manifests
 from autograder.render import has_markers, render
 
 REPO = manifests.REPO

@@ -66,7 +66,7 @@ def test_predictions_match_the_model_in_eval_mode(root):
     """Are the worker's predictions the model's argmax on the course-normalised images?"""
     model = save_tiny(root)
     images = np.load(root / "images.npy").astype(np.float32)
-    expected = model((torch.from_numpy((images / 255 - 0.5) / 0.25))).argmax(1).numpy()
+    expected = model(torch.from_numpy((images / 255 - 0.5) / 0.25)).argmax(1).numpy()
     np.testing.assert_array_equal(predict(root), expected)
 
 
