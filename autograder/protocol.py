@@ -209,26 +209,30 @@ def write_message(stream, message, buffers=()):
     stream.flush()
 
 
-def read_message(stream, max_bytes=2**31):
-    """Read one framed message -> (message, buffers); EOFError if the stream closed."""
+def read_message(stream, max_bytes=2**31, max_header_bytes=2**31):
+    """Read one framed message -> (message, buffers); EOFError if the stream closed.
+
+    `max_header_bytes` bounds the JSON part alone: parsing JSON costs the reader far more
+    memory and time per byte than taking a raw array buffer.
+    """
     total = 0
 
-    def chunk():
+    def chunk(limit):
         nonlocal total
         raw = _read_exact(stream, _LEN.size)
         (n,) = _LEN.unpack(raw)
         total += n
-        if total > max_bytes:
-            raise ProtocolError(f"message larger than {max_bytes} bytes")
+        if total > max_bytes or n > limit:
+            raise ProtocolError(f"message larger than {min(max_bytes, limit)} bytes")
         return _read_exact(stream, n)
 
     try:
-        head = json.loads(chunk())
+        head = json.loads(chunk(max_header_bytes))
     except (ValueError, UnicodeDecodeError) as e:
         raise ProtocolError(f"bad message header: {e}") from None
     if type(head) is not dict or type(head.get("n")) is not int or not 0 <= head["n"] < 100_000:
         raise ProtocolError("bad message header")
-    return head.get("m"), [chunk() for _ in range(head["n"])]
+    return head.get("m"), [chunk(max_bytes) for _ in range(head["n"])]
 
 
 def _read_exact(stream, n):

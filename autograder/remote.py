@@ -18,6 +18,9 @@ from autograder import protocol
 from autograder.student import StudentError
 
 MAX_REPLY_BYTES = 1 << 30
+# Plain values (lists, numbers) arrive as JSON: a bound far below the arrays' keeps a
+# reply of tens of millions of list items from costing the grader gigabytes.
+MAX_REPLY_JSON_BYTES = 16 << 20
 HANDLE_SPAN = 1 << 40  # handle ids of worker number k start at k * HANDLE_SPAN + 1
 SIGNALS = {signal.SIGXCPU: "it used up its CPU time limit ({cpu} s)",
            signal.SIGXFSZ: "it wrote a file larger than the limit of {fsize} MB",
@@ -128,7 +131,7 @@ class RemoteTransport:
             waiter = _Waiter(self.proc, deadline, self.clock)
             _write_all(self.proc.stdin.fileno(), protocol.pack(request, buffers), waiter)
             reply, reply_buffers = protocol.read_message(_Reader(self.proc.stdout.fileno(), waiter),
-                                                         MAX_REPLY_BYTES)
+                                                         MAX_REPLY_BYTES, MAX_REPLY_JSON_BYTES)
             if type(reply) is not dict or type(reply.get("ok")) is not bool:
                 raise protocol.ProtocolError("the reply is not a reply")
             return reply, reply_buffers

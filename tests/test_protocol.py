@@ -163,3 +163,19 @@ def test_headers_must_be_well_formed():
     head = json.dumps({"m": {}, "n": 2}).encode()
     with pytest.raises(EOFError):
         protocol.read_message(io.BytesIO(struct.pack("<Q", len(head)) + head + struct.pack("<Q", 0)))
+
+
+def test_a_huge_json_part_is_refused_before_parsing():
+    """Is a reply whose plain-data part exceeds the JSON bound refused, while a large array passes?"""
+    import io
+
+    import numpy as np
+
+    from autograder import protocol as p
+
+    big_list = p.pack({"value": [0] * 500_000})  # about 1.5 MB of JSON
+    with pytest.raises(p.ProtocolError, match="message larger than 1000000 bytes"):
+        p.read_message(io.BytesIO(big_list), max_header_bytes=1_000_000)
+    tree, buffers = p.encode(np.zeros(1_000_000))
+    message, got = p.read_message(io.BytesIO(p.pack(tree, buffers)), max_header_bytes=1_000_000)
+    assert len(got[0]) == 8_000_000
