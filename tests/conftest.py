@@ -11,13 +11,17 @@ unavailable: tools/with_reachable_python.sh runs the suite where it is).
 """
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from autograder import manifest, sandbox
+from autograder import manifest, remote, sandbox
+from autograder.student import Student
 
 FIXTURE_REPO = Path(__file__).resolve().parent / "fixtures" / "repo"
+PROBE = Path(__file__).resolve().parent / "fixtures" / "probe"
 
 
 def _param(name):
@@ -63,3 +67,25 @@ def survivors():
         return found
 
     return find
+
+
+@pytest.fixture
+def probe_worker():
+    """probe_worker(mode, limits) -> a Student whose calls go to a sandboxed worker on a
+    copy of tests/fixtures/probe (closed and removed after the test)."""
+    opened = []
+
+    def start(mode, limits):
+        scratch = Path(tempfile.mkdtemp(prefix="kit-test-"))  # as the runner's: the account passes /tmp
+        shutil.copytree(PROBE, scratch / "workspace")
+        box = sandbox.Sandbox(sandbox.choose(mode), scratch / "workspace", limits, scratch)
+        box.prepare()
+        transport = remote.RemoteTransport(box, limits, log_path=str(scratch / "worker.log"))
+        opened.append((transport, box, scratch))
+        return Student(transport)
+
+    yield start
+    for transport, box, scratch in opened:
+        transport.close()
+        box.close()
+        shutil.rmtree(scratch)

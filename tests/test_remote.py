@@ -2,41 +2,22 @@
 keep the budget, in every sandbox mode?"""
 
 import random
-import shutil
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder import remote, sandbox
 from autograder.manifest import Limits
-from autograder.student import Student, StudentError
+from autograder.student import StudentError
 
-PROBE = Path(__file__).resolve().parent / "fixtures" / "probe"
 LIMITS = Limits(call_seconds=3, submission_seconds=120, memory_mb=1024, processes=32, file_size_mb=8)
 
 
 @pytest.fixture
-def make_student(tmp_path):
+def make_student(probe_worker):
     """make_student(mode, limits=LIMITS) -> a Student whose calls go to a sandboxed worker."""
-    opened = []
-
-    def make(mode, limits=LIMITS):
-        scratch = Path(tempfile.mkdtemp(prefix="kit-test-"))  # as the runner's: the account passes /tmp
-        shutil.copytree(PROBE, scratch / "workspace")
-        box = sandbox.Sandbox(sandbox.choose(mode), scratch / "workspace", limits, scratch)
-        box.prepare()
-        transport = remote.RemoteTransport(box, limits, log_path=str(scratch / "worker.log"))
-        opened.append((transport, box, scratch))
-        return Student(transport)
-
-    yield make
-    for transport, box, scratch in opened:
-        transport.close()
-        box.close()
-        shutil.rmtree(scratch)
+    return lambda mode, limits=LIMITS: probe_worker(mode, limits)
 
 
 ROUTES = {

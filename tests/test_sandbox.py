@@ -4,19 +4,15 @@ succeed: that proves they test the boundary."""
 
 import ctypes
 import os
-import shutil
 import socket
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from autograder import confine, remote, runner, sandbox
+from autograder import confine, runner, sandbox
 from autograder.manifest import Limits
-from autograder.student import Student
 
-PROBE = Path(__file__).resolve().parent / "fixtures" / "probe"
 LIMITS = Limits(call_seconds=10, submission_seconds=120, memory_mb=1024, processes=32, open_files=100,
                 file_size_mb=8)
 ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "LANG", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -24,24 +20,9 @@ ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "LANG", "OMP_NUM_THREADS", "OPENBLAS_NU
 
 
 @pytest.fixture
-def worker(tmp_path):
-    """worker(mode) -> a Student on a sandboxed probe workspace (its scratch under tmp_path)."""
-    opened = []
-
-    def start(mode):
-        scratch = Path(tempfile.mkdtemp(prefix="kit-test-"))  # as the runner's: the account passes /tmp
-        shutil.copytree(PROBE, scratch / "workspace")
-        box = sandbox.Sandbox(sandbox.choose(mode), scratch / "workspace", LIMITS, scratch)
-        box.prepare()
-        transport = remote.RemoteTransport(box, LIMITS, log_path=str(tmp_path / "worker.log"))
-        opened.append((transport, box, scratch))
-        return Student(transport)
-
-    yield start
-    for transport, box, scratch in opened:
-        transport.close()
-        box.close()
-        shutil.rmtree(scratch)
+def worker(probe_worker):
+    """worker(mode) -> a Student on a sandboxed probe workspace."""
+    return lambda mode: probe_worker(mode, LIMITS)
 
 
 @pytest.fixture
