@@ -3,9 +3,10 @@
 Samples, built fresh each run so they can never go stale:
 - reference: the reference solution, packed by the assignment's own collect_submission.sh;
 - skeleton:  the untouched student starter code, packed the same way;
-- every folder in tools/demo_submissions/<assignment>/<sample>/: files laid over the
-  reference before packing (a realistic bug), with expected.json naming the tests that
-  must fail ({"failing": [...]}: everything else must pass).
+- every folder in tools/demo_submissions/<assignment>/<sample>/: an expected.json holding
+  `edits` ({file: [[old text, new text], ...]}: a realistic bug made in the reference, so
+  the sample follows the reference as it changes) and `failing`, the tests that must fail
+  (everything else must pass).
 
 Usage: python tools/demo.py NAME... ; exit status 1 if a verdict is not the expected one.
 """
@@ -66,10 +67,14 @@ def build_samples(m, tmp):
     for folder in sorted((REPO / "tools" / "demo_submissions" / m.name).glob("*/")):
         tree = Path(tmp) / folder.name
         render_reference(m, tree)
-        for path in folder.rglob("*"):
-            if path.is_file() and path.name != "expected.json":
-                shutil.copyfile(path, tree / path.relative_to(folder))
         expected = json.loads((folder / "expected.json").read_text())
+        for rel, edits in expected["edits"].items():
+            text = (tree / rel).read_text()
+            for old, new in edits:
+                if text.count(old) != 1:
+                    raise SystemExit(f"{folder.name}: the edit of {rel} no longer matches the reference once")
+                text = text.replace(old, new)
+            (tree / rel).write_text(text)
         samples.append((folder.name, pack(tree, OUT / m.name / f"{folder.name}.zip"), expected))
     return samples
 
