@@ -4,7 +4,13 @@
   fails on the skeleton with NotImplementedError (never a collection error or a crash);
 - every public and private test passes on the reference solution;
 - no solution-only line, private test, reference checkpoint, hidden label or marked
-  solution file appears anywhere in the zip.
+  solution file appears anywhere in the zip;
+- a shipped test file defines only test cases and the helpers the manifest's
+  `[release] test_helpers` lists (a fixture loader, a comparison): a reference forward
+  beside the public tests would hand students their own work.
+
+The secret scans read only the files a release ships (plus the private tests, checkpoints
+and labels they compare with), never the assignment's data.
 """
 
 import ast
@@ -19,9 +25,9 @@ import zipfile
 from pathlib import Path
 
 from autograder import manifest as manifests
+from autograder.manifest import REPO
 from autograder.render import has_markers, render, solution_only_lines
 
-REPO = manifests.REPO
 MIN_SECRET_LINE = 12  # shorter solution lines (`pass`, `return out`) reveal nothing
 
 
@@ -39,7 +45,7 @@ def check_release(manifest, student_tree):
 def check_student_tree(manifest, student_tree):
     """Parse, import, and run the public tests on a copy of the tree (with the data a
     student's get_data script would fetch), as a student would after unpacking."""
-    problems = check_parses(student_tree)
+    problems = check_parses(student_tree) + check_test_helpers(manifest, Path(student_tree) / "tests")
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "student"
         shutil.copytree(student_tree, tree)
@@ -59,6 +65,54 @@ def check_parses(tree):
         except SyntaxError as e:
             problems.append(f"{path.relative_to(tree)}:{e.lineno}: does not parse: {e.msg}")
     return problems
+
+
+# Methods unittest calls itself: part of a test case, like the test_* methods.
+TEST_CASE_METHODS = ("setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown")
+
+
+def check_test_helpers(manifest, tests_dir):
+    """Every function or class a shipped test file defines is a test case (a TestCase class
+    with test*/setUp/tearDown methods) or listed in `[release] test_helpers` (by name:
+    "load_fixture", or "TestConv.make_conv" for a method); a helper module counts too."""
+    tests_dir = Path(tests_dir)
+    allowed = set(manifest.test_helpers)
+    problems = []
+    for path in sorted(tests_dir.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except SyntaxError:
+            continue  # check_parses reports it
+        rel = f"{tests_dir.name}/{path.relative_to(tests_dir).as_posix()}"
+        for qualname, lineno in _definitions(tree.body, set()):
+            if qualname not in allowed:
+                problems.append(f"{rel}:{lineno}: {qualname} is neither a test case nor a helper listed in "
+                                f"[release] test_helpers of solutions/{manifest.name}/assignment.toml")
+    return problems
+
+
+def _definitions(body, test_classes, prefix=""):
+    """(qualified name, line) of each definition in `body` that is not part of a test case;
+    a listed class or function covers what it holds."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not (prefix and (node.name.startswith("test") or node.name in TEST_CASE_METHODS)):
+                yield prefix + node.name, node.lineno
+        elif isinstance(node, ast.ClassDef):
+            bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
+            if not prefix and any(b.endswith("TestCase") or b in test_classes for b in bases):
+                test_classes.add(node.name)
+                yield from _definitions(node.body, test_classes, node.name + ".")
+            else:
+                yield prefix + node.name, node.lineno
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Lambda):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    yield prefix + target.id, node.lineno
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            inner += [n for handler in getattr(node, "handlers", []) for n in handler.body]
+            yield from _definitions(inner, test_classes, prefix)
 
 
 def check_imports(manifest, tree):
@@ -134,15 +188,16 @@ def check_zip(names, zip_path):
 
 
 def _secret_lines(names):
-    """Solution-only lines of every marked file, minus lines the student files also hold."""
+    """Solution-only lines of every marked file, minus lines the student files also hold
+    (only the files a release ships are read: never the data)."""
+    from autograder import release
+
     secrets, public = set(), set()
     for name in names:
         m = manifests.load(name)
-        for path in m.root.rglob("*"):
-            if not path.is_file() or "__pycache__" in path.parts:
-                continue
+        for rel in release.source_files(m):
             try:
-                text = path.read_text()
+                text = (m.root / rel).read_text()
             except (UnicodeDecodeError, OSError):
                 continue
             if has_markers(text):
@@ -154,7 +209,10 @@ def _secret_lines(names):
 
 
 def _secret_hashes(names):
-    """sha256 -> description of every file that must never ship."""
+    """sha256 -> description of every file that must never ship (of the solution tree, only
+    the shipped sources are read for markers: never the data)."""
+    from autograder import release
+
     hashes = {}
     for name in names:
         m = manifests.load(name)
@@ -162,8 +220,8 @@ def _secret_hashes(names):
         sources += [("reference checkpoint", p) for p in m.root.rglob("*.pth")]
         if m.evaluation:
             sources.append(("the hidden labels", m.root / m.evaluation.labels))
-        for path in m.root.rglob("*"):
-            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".sh", ".md"):
+        for path in (m.root / rel for rel in release.source_files(m)):
+            if path.suffix in (".py", ".yaml", ".yml", ".sh", ".md"):
                 try:
                     if has_markers(path.read_text()):
                         sources.append(("a marked solution file", path))
@@ -202,11 +260,7 @@ def audit_assignments(names):
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / name
             release.stage_student_tree(m, tree)
-            zip_path = Path(tmp) / "student.zip"
-            with zipfile.ZipFile(zip_path, "w") as zf:
-                for path in sorted(tree.rglob("*")):
-                    if path.is_file():
-                        zf.write(path, path.relative_to(tmp).as_posix())
+            zip_path = release.write_zip(Path(tmp) / "student.zip", release.tree_entries(tree, name, skip=()))
             found = check_student_tree(m, tree)
             try:
                 check_zip([name], zip_path)

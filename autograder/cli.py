@@ -1,11 +1,8 @@
-"""The `autograder` command: parsing only; each subcommand calls one plain function.
+"""The `autograder` command: grade submissions and build what students and Gradescope get.
 
-    autograder grade --assignment NAME --submission PATH --out results.json [--sandbox MODE] [--log-dir DIR]
-    autograder release GROUP            dist/GROUP.zip (audited first)
-    autograder gradescope --assignment NAME
-    autograder skeletons NAME...        regenerate skeletons/
-    autograder check-skeletons NAME...  fail when skeletons/ is stale
-    autograder audit NAME...            the release audit, without writing zips
+Each subcommand calls one plain function. Misuse of the command, a mistake in an
+assignment.toml and a malformed marker in a reference file all end the same way: one line
+on stderr, exit status 2, no traceback.
 """
 
 import argparse
@@ -13,34 +10,81 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.errors import KitError
+
+DESCRIPTION = """\
+Grade student submissions for the course's assignments, and build what students and
+Gradescope receive. An assignment is named by its folder under solutions/, e.g.
+a1_mnist or a2_cnn/part1-convnet; each command's --help says more."""
+
+EPILOG = """\
+examples:
+  python -m autograder grade --assignment a1_mnist --submission submission.zip
+  python -m autograder release a1_mnist
+  python -m autograder audit a1_mnist a2_cnn/part1-convnet"""
+
+SANDBOX_HELP = """how to isolate the student's code: auto (default) takes the strongest mode this machine
+allows; bwrap: bubblewrap namespaces, no network, only the submission visible (needs the
+bubblewrap package); user: a separate unprivileged account (needs root; for Gradescope's
+Docker); none: no isolation, for trying things out only (the student's code can read the
+hidden tests)"""
+
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                title="commands")
 
-    grade = sub.add_parser("grade", help="grade one submission, write results.json")
-    grade.add_argument("--assignment", required=True)
-    grade.add_argument("--submission", required=True)
-    grade.add_argument("--out", default="results.json")
-    grade.add_argument("--sandbox", choices=("auto", "bwrap", "user", "none"), default="auto")
-    grade.add_argument("--log-dir")
+    grade = sub.add_parser(
+        "grade", help="grade one submission and write Gradescope's results.json",
+        description="Grade one student submission (a zip or a folder) against the public and hidden "
+                    "tests, write results.json and print a per-test summary. Exits 0 whenever "
+                    "results.json was written, whatever the score.")
+    grade.add_argument("--assignment", required=True, metavar="NAME",
+                       help="the assignment: its folder under solutions/, e.g. a1_mnist")
+    grade.add_argument("--submission", required=True, metavar="PATH",
+                       help="the student's submission: the zip they uploaded, or an unpacked folder")
+    grade.add_argument("--out", default="results.json", metavar="FILE",
+                       help="where to write the results (Gradescope's results.json format; default: %(default)s)")
+    grade.add_argument("--sandbox", choices=("auto", "bwrap", "user", "none"), default="auto",
+                       help=SANDBOX_HELP)
+    grade.add_argument("--log-dir", metavar="DIR",
+                       help="also keep the worker's log (what the student's code printed, crashes) "
+                            "and any engine failure's traceback in DIR, for staff")
 
-    release = sub.add_parser("release", help="build dist/<group>.zip for students")
-    release.add_argument("group")
+    release = sub.add_parser(
+        "release", help="build the student zip dist/GROUP.zip (audited first)",
+        description="Build dist/GROUP.zip, the starter code students download, for every assignment "
+                    "in solutions/GROUP. The release audit runs first: nothing is written if it fails.")
+    release.add_argument("group", metavar="GROUP",
+                         help="a folder under solutions/: one assignment (a1_mnist) or a group of parts (a2_cnn)")
 
-    gradescope = sub.add_parser("gradescope", help="build dist/<assignment>-autograder.zip")
-    gradescope.add_argument("--assignment", required=True)
+    gradescope = sub.add_parser(
+        "gradescope", help="build the Gradescope autograder zip dist/NAME-autograder.zip",
+        description="Build the zip to upload as a Gradescope autograder (setup.sh, run_autograder, the "
+                    "engine, the tests and the reference) for one assignment.")
+    gradescope.add_argument("--assignment", required=True, metavar="NAME",
+                            help="the assignment: its folder under solutions/, e.g. a2_cnn/part2-pytorch")
 
-    for name, text in (("skeletons", "regenerate skeletons/"), ("check-skeletons", "fail if skeletons/ is stale"),
-                       ("audit", "run the release audit")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("names", nargs="+")
+    for name, text, description in (
+            ("skeletons", "regenerate the student starter code in skeletons/ from solutions/",
+             "Render the student version of each reference file into skeletons/NAME (commit it with the solution)."),
+            ("check-skeletons", "fail if skeletons/ is out of date with solutions/",
+             "Exit 1, listing the files, if skeletons/NAME differs from a fresh render of solutions/NAME."),
+            ("audit", "run the release audit without writing any zip",
+             "Check that the skeletons import and fail every public test, that the reference passes every "
+             "test, and that no solution line or hidden file would reach students.")):
+        p = sub.add_parser(name, help=text, description=description)
+        p.add_argument("names", nargs="+", metavar="NAME",
+                       help="assignments: folders under solutions/, e.g. a1_mnist a2_cnn/part1-convnet")
 
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args) or 0
-    except UsageError as e:
-        print(f"autograder {args.command}: {e}", file=sys.stderr)
+    except (UsageError, KitError) as e:
+        message = " ".join(str(e).split("\n"))
+        print(f"autograder {args.command}: {message}", file=sys.stderr)
         return 2
 
 
@@ -51,10 +95,7 @@ class UsageError(Exception):
 def _grade(args):
     from autograder import manifest, results, runner, sandbox
 
-    try:
-        m = manifest.load(args.assignment)
-    except manifest.ManifestError as e:
-        raise UsageError(e) from None
+    m = manifest.load(args.assignment)
     submission = Path(args.submission)
     if not submission.exists():
         raise UsageError(f"{args.submission}: no such file or folder")
@@ -72,17 +113,15 @@ def _grade(args):
     extra = outcome.get("extra_data", {})
     print(f"sandbox: {extra.get('sandbox_detail', extra.get('sandbox', 'unknown'))}")
     if extra.get("sandbox") == "none":
-        print(sandbox.choose("none").warning, file=sys.stderr)
+        print(sandbox.choose(args.sandbox).warning, file=sys.stderr)
     print(f"wrote {path}")
 
 
 def _release(args):
-    from autograder import audit, manifest, release
+    from autograder import audit, release
 
     try:
         path = release.build_release(args.group)
-    except manifest.ManifestError as e:
-        raise UsageError(e) from None
     except audit.AuditError as e:
         print(e, file=sys.stderr)
         return 1
@@ -92,10 +131,7 @@ def _release(args):
 def _gradescope(args):
     from autograder import gradescope, manifest
 
-    try:
-        m = manifest.load(args.assignment)
-    except manifest.ManifestError as e:
-        raise UsageError(e) from None
+    m = manifest.load(args.assignment)
     print(f"wrote {gradescope.build_autograder_zip(m)}")
 
 

@@ -21,6 +21,7 @@ import pwd
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -110,10 +111,41 @@ def kill_account(uid, gid):
     os.waitpid(pid, 0)
 
 
-def remove_files_of(uid, folders=("/tmp", "/var/tmp", "/dev/shm")):
-    """Delete what the account left in the shared temporary folders (the user mode has no
-    private /tmp): top-level entries it owns, links never followed."""
-    for folder in folders:
+# Never walked for world-writable folders: kernel views, and trees no account may write.
+_NOT_SHARED = ("/proc", "/sys", "/usr")
+
+
+@functools.cache
+def shared_folders():
+    """Every world-writable folder an unprivileged account can reach (/tmp, /var/tmp,
+    /dev/shm, /run/lock, /dev/mqueue, and any other): where a user-mode worker, which has
+    no private ones, can leave a file for the next. Folders below one that others may not
+    pass (no o+x) are out of its reach and not listed."""
+    found = []
+    for top, dirs, _files in os.walk("/"):
+        keep = []
+        for name in dirs:
+            path = os.path.join(top, name)
+            if path in _NOT_SHARED:
+                continue
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if not stat.S_ISDIR(st.st_mode):
+                continue
+            if st.st_mode & 0o002:
+                found.append(path)
+            if st.st_mode & 0o001:
+                keep.append(name)
+        dirs[:] = keep
+    return tuple(found)
+
+
+def remove_files_of(uid, folders=None):
+    """Delete what the account left in the shared folders (default: shared_folders(), the
+    user mode has no private /tmp): the entries it owns in each, links never followed."""
+    for folder in shared_folders() if folders is None else folders:
         try:
             entries = list(os.scandir(folder))
         except OSError:

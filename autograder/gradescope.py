@@ -3,7 +3,10 @@
 Gradescope unpacks the zip into /autograder/source, runs setup.sh once to build the image,
 then run_autograder once per submission (as root, one container each). The zip holds:
 
-    setup.sh          Ubuntu packages (bubblewrap, Python >= 3.11) and a venv from the pins
+    setup.sh          Ubuntu packages (bubblewrap, Python >= 3.11) and a venv from the pins:
+                      what the zip's test files and engine files import (an AST scan,
+                      mapped to constraints.txt; an import no pin covers fails the build)
+                      plus the manifest's requirements (the graded code's own)
     run_autograder    locks the grader's folders, grades /autograder/submission, always
                       leaves a valid /autograder/results/results.json
     constraints.txt   the exact versions
@@ -16,16 +19,23 @@ Python) and /autograder is made root-only before the worker starts. That also co
 submission_metadata.json, which holds earlier results, hidden tests included.
 """
 
+import ast
 import json
-import zipfile
+import re
+import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
-from autograder import results
+from autograder import release, results
+from autograder.errors import KitError
+from autograder.manifest import REPO
 
 ENGINE = Path(__file__).resolve().parent
-REPO = ENGINE.parent
 VENV = "/opt/kit-venv"
-ENGINE_PACKAGES = ("numpy", "gradescope-utils", "jsonschema")
+# Import names whose distribution is named otherwise (the rest: the import name itself,
+# or what the installed distributions say).
+DISTRIBUTIONS = {"yaml": "PyYAML", "PIL": "pillow", "gradescope_utils": "gradescope-utils"}
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 SKIP = ("__pycache__", ".pytest_cache", ".hypothesis")
 
@@ -69,6 +79,98 @@ fi
 """
 
 
+class GradescopeError(KitError):
+    """The autograder zip would not run: an import its setup.sh could not install."""
+
+
+def _canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _imports(path):
+    """(top-level module, line, inside a function) of every absolute import in a file."""
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    found = []
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                found.extend((alias.name.split(".")[0], child.lineno, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+                found.append((child.module.split(".")[0], child.lineno, in_function))
+            visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+
+    visit(tree, False)
+    return found
+
+
+def _local_names(*roots):
+    """Module names a file under these folders imports from its own tree (not a package)."""
+    names = set()
+    for root in roots:
+        if Path(root).is_dir():
+            names.update(p.stem for p in Path(root).glob("*.py"))
+            names.update(p.name for p in Path(root).iterdir() if p.is_dir() and any(p.glob("*.py")))
+    return names
+
+
+def graded_test_files(manifest):
+    """The test modules the grader loads (test_*.py of the public and private tests) and the
+    helper modules beside them that they import, transitively."""
+    files = []
+    for folder in (manifest.public_tests, manifest.private_tests):
+        if not folder.is_dir():
+            continue
+        queue = sorted(folder.glob("test_*.py"))
+        while queue:
+            path = queue.pop(0)
+            if path in files:
+                continue
+            files.append(path)
+            for module, _, _ in _imports(path):
+                helper = folder / f"{module}.py"
+                if helper.is_file() and helper not in files:
+                    queue.append(helper)
+    return files
+
+
+def engine_files():
+    return sorted(p for p in ENGINE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def required_packages(manifest):
+    """The pinned packages setup.sh installs, sorted: what the zip's test files and engine
+    files import, plus the manifest's requirements. Engine imports of pyproject's `torch`
+    extra made inside a function (checkpoint scoring) count for needs_torch assignments only.
+    Raises GradescopeError naming each import that maps to no package in constraints.txt."""
+    pins = {_canonical(name): name for name in release.pinned_versions()}
+    torch_extra = {_canonical(p) for p in tomllib.loads((REPO / "pyproject.toml").read_text())
+                   ["project"]["optional-dependencies"].get("torch", [])}
+    installed = metadata.packages_distributions()
+    local = _local_names(manifest.root, manifest.public_tests, manifest.private_tests) | {"autograder"}
+    wanted, problems = set(), []
+    sources = [(p, False) for p in graded_test_files(manifest)] + [(p, True) for p in engine_files()]
+    for path, is_engine in sources:
+        for module, line, lazy in _imports(path):
+            if module in sys.stdlib_module_names or module in local or module == "__future__":
+                continue
+            candidates = [DISTRIBUTIONS.get(module, module), *installed.get(module, [])]
+            package = next((pins[_canonical(c)] for c in candidates if _canonical(c) in pins), None)
+            if package is None:
+                shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+                problems.append(f"{shown}:{line}: import {module} maps to no package pinned in constraints.txt")
+            elif not (is_engine and lazy and _canonical(package) in torch_extra and not manifest.needs_torch):
+                wanted.add(package)
+    if problems:
+        raise GradescopeError(f"{manifest.name}: the autograder could not install what it imports: "
+                              + "; ".join(problems))
+    for package in manifest.requirements:
+        wanted.add(pins.get(_canonical(package), package))
+    if manifest.needs_torch:
+        wanted.update(pins.get(p, p) for p in ("torch", "torchvision"))
+    return sorted(wanted, key=_canonical)
+
+
 def build_autograder_zip(manifest, *, dist=None):
     """Write dist/<assignment, '/' -> '-'>-autograder.zip; return its path."""
     dist = Path(dist) if dist is not None else REPO / "dist"
@@ -78,37 +180,21 @@ def build_autograder_zip(manifest, *, dist=None):
         if not (Path(manifest.root) / rel).exists():
             raise FileNotFoundError(f"{Path(manifest.root) / rel}: data the graded code reads is missing "
                                     f"(run `make data` first)")
-    packages = [*ENGINE_PACKAGES, *(p for p in manifest.requirements if p not in ENGINE_PACKAGES)]
-    if manifest.needs_torch:
-        packages += [p for p in ("torch", "torchvision") if p not in packages]
+    packages = required_packages(manifest)
     fallback = json.dumps(results.engine_failure("run_autograder: the grader wrote no valid results.json"),
                           indent=2)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        _add_text(zf, "setup.sh", SETUP.format(
-            venv=VENV, packages=" ".join(packages),
-            index=f"--extra-index-url {TORCH_INDEX} " if manifest.needs_torch else ""), executable=True)
-        _add_text(zf, "run_autograder", RUN.format(venv=VENV, name=manifest.name, fallback=fallback),
-                  executable=True)
-        zf.write(REPO / "constraints.txt", "constraints.txt")
-        _add_tree(zf, ENGINE, "autograder", suffixes=(".py", ".json"))
-        for top, source in (("solutions", manifest.root), ("skeletons", manifest.skeleton),
-                            ("public_tests", manifest.public_tests), ("private_tests", manifest.private_tests)):
-            if Path(source).is_dir():
-                _add_tree(zf, Path(source), f"{top}/{manifest.name}")
+    entries = [
+        ("setup.sh", SETUP.format(venv=VENV, packages=" ".join(packages),
+                                  index=f"--extra-index-url {TORCH_INDEX} " if manifest.needs_torch else ""), 0o755),
+        ("run_autograder", RUN.format(venv=VENV, name=manifest.name, fallback=fallback), 0o755),
+        ("constraints.txt", REPO / "constraints.txt", 0o644),
+        *release.tree_entries(ENGINE, "autograder", skip=SKIP, suffixes=(".py", ".json")),
+    ]
+    for top, source in (("solutions", manifest.root), ("skeletons", manifest.skeleton),
+                        ("public_tests", manifest.public_tests), ("private_tests", manifest.private_tests)):
+        if Path(source).is_dir():
+            entries += release.tree_entries(source, f"{top}/{manifest.name}", skip=SKIP)
+    tmp = path.with_name(path.name + ".tmp")
+    release.write_zip(tmp, entries)
+    tmp.replace(path)
     return path
-
-
-def _add_text(zf, name, text, executable=False):
-    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-    info.external_attr = (0o100755 if executable else 0o100644) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    zf.writestr(info, text)
-
-
-def _add_tree(zf, root, prefix, suffixes=None):
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part in SKIP for part in rel.parts) or not path.is_file() or path.is_symlink():
-            continue
-        if suffixes is None or path.suffix in suffixes:
-            zf.write(path, f"{prefix}/{rel.as_posix()}")

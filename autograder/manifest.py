@@ -5,15 +5,25 @@ folder's path relative to solutions/ ("a1_mnist", "a2_cnn/part1-convnet"). Its p
 and private tests live at the same relative path under public_tests/ and private_tests/.
 """
 
+import difflib
+import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from autograder.errors import KitError
+
 REPO = Path(__file__).resolve().parent.parent
-PRINT_POLICIES = ("zero", "fail-test", "warn")
+
+# The values each policy key allows, in one place: the first is the default. An entry
+# "name:<number>" accepts "name:" followed by a number >= 0 (e.g. "deduct:2").
+PRINT_POLICIES = ("zero", "fail-test", "warn")        # [prints] policy
+PRINT_WARNINGS = ("note", "count")                    # [prints] warnings
+IMPORT_PENALTIES = ("fail-use", "deduct:<points>", "warn")  # [imports] penalty
+IMPORT_ERROR_POLICIES = ("zero", "fail-tests")        # [import_errors] policy
 
 
-class ManifestError(Exception):
+class ManifestError(KitError):
     """An instructor's assignment.toml is wrong; the message names the file and the key."""
 
 
@@ -70,11 +80,14 @@ class Manifest:
     instructor_only: tuple = ()     # globs under root never rendered into skeletons or zips
     import_allow: tuple = ()        # harmless modules a student may add
     import_forbid: tuple = ()       # modules that would do the student's work
-    import_penalty: str = "zero-file"   # zero-file | deduct:<points> | warn
-    print_policy: str = "zero"
+    import_penalty: str = IMPORT_PENALTIES[0]   # one of IMPORT_PENALTIES
+    print_policy: str = PRINT_POLICIES[0]
+    print_warnings: str = PRINT_WARNINGS[0]
+    import_error_policy: str = IMPORT_ERROR_POLICIES[0]
     limits: Limits = field(default_factory=Limits)
     checkpoints: tuple = ()
     evaluation: Evaluation | None = None
+    test_helpers: tuple = ()        # [release] helpers a shipped test file may define
 
     @property
     def public_tests(self):
@@ -89,83 +102,209 @@ class Manifest:
         return REPO / "skeletons" / self.name
 
 
+class _Kind:
+    """A leaf of the schema: what the value must be, and a test of it."""
+
+    def __init__(self, description, test):
+        self.description, self.test = description, test
+
+
+class _OneOf:
+    """A string from a list of allowed values ("name:<number>" stands for name:2, ...)."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def test(self, value):
+        if type(value) is not str:
+            return False
+        for allowed in self.values:
+            prefix, bracket, _ = allowed.partition("<")
+            if value == allowed and not bracket:
+                return True
+            if bracket and value.startswith(prefix):
+                try:
+                    number = float(value[len(prefix):])
+                except ValueError:
+                    continue
+                if math.isfinite(number) and number >= 0:
+                    return True
+        return False
+
+    @property
+    def description(self):
+        return "one of " + ", ".join(f'"{v}"' for v in self.values)
+
+
+class _Required:
+    def __init__(self, spec):
+        self.spec = spec
+
+
+def _number(value):
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+TEXT = _Kind("a string", lambda v: type(v) is str)
+TEXTS = _Kind("a list of strings", lambda v: type(v) is list and all(type(x) is str for x in v))
+BOOL = _Kind("true or false", lambda v: type(v) is bool)
+NUMBERS = _Kind("a list of numbers", lambda v: type(v) is list and all(_number(x) for x in v))
+POSITIVE = _Kind("a positive number", lambda v: _number(v) and v > 0)
+POSITIVE_INT = _Kind("a positive integer", lambda v: type(v) is int and v > 0)
+ANY_TABLE = _Kind("a table", lambda v: type(v) is dict)
+TIERS = _Kind("a list of [accuracy, points] pairs (accuracy from 0 to 1, points >= 0)",
+              lambda v: type(v) is list and all(type(t) is list and len(t) == 2 and all(_number(x) for x in t)
+                                                and 0 <= t[0] <= 1 and t[1] >= 0 for t in v))
+
+# Every key assignment.toml may hold. A key not listed here is a typo, and fails the load.
+SCHEMA = {
+    "title": _Required(TEXT),
+    "needs_torch": BOOL,
+    "requirements": TEXTS,
+    "files": _Required({
+        "student": _Required(TEXTS),
+        "submission": _Required(TEXTS),
+        "data": TEXTS,
+        "instructor_only": TEXTS,
+    }),
+    "imports": {"allow": TEXTS, "forbid": TEXTS, "penalty": _OneOf(IMPORT_PENALTIES)},
+    "import_errors": {"policy": _OneOf(IMPORT_ERROR_POLICIES)},
+    "prints": {"policy": _OneOf(PRINT_POLICIES), "warnings": _OneOf(PRINT_WARNINGS)},
+    "limits": {f.name: POSITIVE_INT if f.type is int else POSITIVE for f in fields(Limits)},
+    "evaluation": {
+        "inputs": _Required(TEXT),
+        "labels": _Required(TEXT),
+        "mean": NUMBERS,
+        "std": NUMBERS,
+    },
+    "checkpoints": [{
+        "name": _Required(TEXT),
+        "path": _Required(TEXT),
+        "model": _Required(TEXT),
+        "tiers": _Required(TIERS),
+        "max_mb": POSITIVE,
+        "leaderboard": TEXT,
+        "kwargs": ANY_TABLE,
+    }],
+    # Functions a shipped test file may define besides test cases (fixture loaders, comparisons).
+    "release": {"test_helpers": TEXTS},
+}
+
+
+def _shown(path):
+    """The manifest's path as an instructor typed it: relative to the working folder if inside."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def validate(data, path="assignment.toml"):
+    """Check every key of a parsed assignment.toml against SCHEMA; raise ManifestError on the first
+    unknown key, missing key, wrong type or value not allowed (one line: file, key, what is allowed)."""
+    _validate(data, SCHEMA, "", _shown(path))
+
+
+def _validate(value, spec, key, shown, section=None):
+    if isinstance(spec, _Required):
+        spec = spec.spec
+    if isinstance(spec, dict):
+        section = section or (f"[{key}]" if key else "the top level")
+        if type(value) is not dict:
+            raise ManifestError(f"{shown}: {key} must be a table ({section} with keys {', '.join(spec)}), "
+                                f"got {value!r}")
+        for k in value:
+            if k not in spec:
+                guess = difflib.get_close_matches(k, list(spec), n=1)
+                hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+                raise ManifestError(f"{shown}: unknown key {key + '.' if key else ''}{k}{hint}; "
+                                    f"{section} allows: {', '.join(spec)}")
+        for k, sub in spec.items():
+            where = f"{key}.{k}" if key else k
+            if k in value:
+                _validate(value[k], sub, where, shown)
+            elif isinstance(sub, _Required):
+                raise ManifestError(f"{shown}: missing key {where}")
+    elif isinstance(spec, list):
+        if type(value) is not list:
+            raise ManifestError(f"{shown}: {key} must be a list of tables ([[{key}]]), got {value!r}")
+        for i, item in enumerate(value):
+            _validate(item, spec[0], f"{key}[{i}]", shown, section=f"[[{key}]]")
+    elif not spec.test(value):
+        raise ManifestError(f"{shown}: {key} must be {spec.description}, got {value!r}")
+
+
 def load(name_or_path):
-    """Load solutions/<name>/assignment.toml (or a path to such a file)."""
+    """Load solutions/<name>/assignment.toml (or a path to such a file), validated against SCHEMA."""
     path = Path(name_or_path)
     if path.name != "assignment.toml":
         path = REPO / "solutions" / name_or_path / "assignment.toml"
     if not path.is_file():
-        raise ManifestError(f"unknown assignment {name_or_path!r}: no {path}")
+        raise ManifestError(f"unknown assignment {name_or_path!r}: no {_shown(path)}")
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as e:
-        raise ManifestError(f"{path}: {e}") from None
+        raise ManifestError(f"{_shown(path)}: not valid TOML: {e}") from None
+    validate(data, path)
+    shown = _shown(path)
     root = path.parent
-    name = root.relative_to(REPO / "solutions").as_posix()
+    try:
+        name = root.relative_to(REPO / "solutions").as_posix()
+    except ValueError:
+        raise ManifestError(f"{shown}: an assignment must live under {REPO / 'solutions'}") from None
 
-    def take(table, key, kind, default=None, where=""):
-        if key not in table:
-            if default is None:
-                raise ManifestError(f"{path}: missing key {where}{key}")
-            return default
-        value = table[key]
-        if not isinstance(value, kind):
-            raise ManifestError(f"{path}: {where}{key} must be {kind.__name__}, got {value!r}")
-        return value
-
-    files = take(data, "files", dict)
-    imports = take(data, "imports", dict, {})
-    prints = take(data, "prints", dict, {})
-    limits = Limits(**take(data, "limits", dict, {}))
-    policy = take(prints, "policy", str, "zero", "prints.")
-    if policy not in PRINT_POLICIES:
-        raise ManifestError(f"{path}: prints.policy must be one of {PRINT_POLICIES}, got {policy!r}")
+    files = data["files"]
+    imports = data.get("imports", {})
+    prints = data.get("prints", {})
     checkpoints = tuple(
         Checkpoint(
-            name=take(c, "name", str, where="checkpoints."),
-            path=take(c, "path", str, where="checkpoints."),
-            model=take(c, "model", str, where="checkpoints."),
-            tiers=tuple(tuple(t) for t in take(c, "tiers", list, where="checkpoints.")),
+            name=c["name"],
+            path=c["path"],
+            model=c["model"],
+            tiers=tuple(tuple(t) for t in c["tiers"]),
             max_mb=float(c.get("max_mb", 100.0)),
             leaderboard=c.get("leaderboard", ""),
             kwargs=tuple(sorted(c.get("kwargs", {}).items())),
         )
-        for c in take(data, "checkpoints", list, [])
+        for c in data.get("checkpoints", [])
     )
     evaluation = None
     if "evaluation" in data:
-        table = take(data, "evaluation", dict)
+        table = data["evaluation"]
         evaluation = Evaluation(
-            inputs=take(table, "inputs", str, where="evaluation."),
-            labels=take(table, "labels", str, where="evaluation."),
-            mean=tuple(take(table, "mean", list, [0.0], "evaluation.")),
-            std=tuple(take(table, "std", list, [1.0], "evaluation.")),
+            inputs=table["inputs"],
+            labels=table["labels"],
+            mean=tuple(table.get("mean", [0.0])),
+            std=tuple(table.get("std", [1.0])),
         )
-        if evaluation.labels in data.get("files", {}).get("data", []):
-            raise ManifestError(f"{path}: evaluation.labels must not be in files.data: the worker would see them")
+        if evaluation.labels in files.get("data", []):
+            raise ManifestError(f"{shown}: evaluation.labels must not be in files.data: the worker would see them")
     elif checkpoints:
-        raise ManifestError(f"{path}: checkpoints need an [evaluation] table (the hidden test inputs and labels)")
+        raise ManifestError(f"{shown}: checkpoints need an [evaluation] table (the hidden test inputs and labels)")
     manifest = Manifest(
         name=name,
-        title=take(data, "title", str),
+        title=data["title"],
         root=root,
-        student_files=tuple(take(files, "student", list, where="files.")),
-        submission=tuple(take(files, "submission", list, where="files.")),
-        needs_torch=take(data, "needs_torch", bool, False),
-        requirements=tuple(take(data, "requirements", list, [])),
-        data=tuple(take(files, "data", list, [], "files.")),
-        instructor_only=tuple(take(files, "instructor_only", list, [], "files.")),
-        import_allow=tuple(take(imports, "allow", list, [], "imports.")),
-        import_forbid=tuple(take(imports, "forbid", list, [], "imports.")),
-        import_penalty=take(imports, "penalty", str, "zero-file", "imports."),
-        print_policy=policy,
-        limits=limits,
+        student_files=tuple(files["student"]),
+        submission=tuple(files["submission"]),
+        needs_torch=data.get("needs_torch", False),
+        requirements=tuple(data.get("requirements", [])),
+        data=tuple(files.get("data", [])),
+        instructor_only=tuple(files.get("instructor_only", [])),
+        import_allow=tuple(imports.get("allow", [])),
+        import_forbid=tuple(imports.get("forbid", [])),
+        import_penalty=imports.get("penalty", IMPORT_PENALTIES[0]),
+        print_policy=prints.get("policy", PRINT_POLICIES[0]),
+        print_warnings=prints.get("warnings", PRINT_WARNINGS[0]),
+        import_error_policy=data.get("import_errors", {}).get("policy", IMPORT_ERROR_POLICIES[0]),
+        limits=Limits(**data.get("limits", {})),
         checkpoints=checkpoints,
         evaluation=evaluation,
+        test_helpers=tuple(data.get("release", {}).get("test_helpers", [])),
     )
     for f in manifest.student_files:
         if not (root / f).is_file():
-            raise ManifestError(f"{path}: files.student lists {f!r}, which is not in {root}")
+            raise ManifestError(f"{shown}: files.student lists {f!r}, which is not in {_shown(root)}")
     return manifest
 
 

@@ -6,19 +6,34 @@ allowed_output.txt matches:
   the first such line (except in hidden tests, whose inputs a printed line could reveal);
 - fail-test: the tests whose calls printed fail and score 0;
 - warn: scores stand; those tests carry a warning.
+Warnings that library code raises through Python's warnings machinery (NumPy's
+RuntimeWarning for an overflow in an unshifted softmax, a log of 0 in a diverging training
+run) are not the student printing: the worker keeps them apart, and each test they occurred
+in carries a note naming category, file:line and message (note_warnings; the message is
+left out in hidden tests). With `[prints] warnings = "count"` their lines count as printed
+lines instead. A student's own `warnings.warn(...)` (called from the submission's files) is
+the student choosing to print a line: it is written to stderr as Python would, and the
+print policy applies to it like to any print.
 
-Import penalty (manifest.import_penalty), for static-check findings of kind "import":
-- zero-file: every test that used the file scores 0;
-- deduct:<points>: that many points off, once per file, as an entry of its own;
-- warn: the finding's own entry says it; no points are taken.
-A test used a file when one of its calls named a module whose import runs that file: the
-module itself, its parent packages, and the student modules those import, transitively
-(read from their import statements). This needs nothing from test authors and follows
-inheritance across files (TwoLayerNet's softmax lives in _base_network.py).
+Code that does not run (manifest.import_error_policy, `[import_errors] policy`): each
+student file is imported once before the tests (runner.check_imports); a file that raises
+or exits when imported gets a visible entry saying which file and why, and
+- zero: the whole programming score is 0 (the seeds' rule: "non-runnable code in our test
+  environment will directly lead to a score of 0");
+- fail-tests: only the tests that import it fail, as they do by themselves.
+
+Import rules. Every static-check finding of kind "import" is a visible entry worth 0
+points: a note, which costs nothing by itself (an unused `from statistics import mode`, an
+added `import numpy as np`). Only the modules of manifest.import_forbid, which could do the
+student's work, cost points, and only where the code uses them: the worker refuses them
+at run time (autograder.import_guard), so a call that uses one fails, naming the file and
+line, and exactly the tests of that code score 0 (their calls ran it, inherited methods
+included); the tests of the file's other code keep their points. manifest.import_penalty:
+- fail-use: that alone;
+- deduct:<points>: also that many points off, once per file with a forbidden import, as
+  an entry of its own;
+- warn: the notes only; forbidden modules are not refused at run time.
 """
-
-import ast
-from pathlib import Path, PurePosixPath
 
 from autograder.results import TestRecord
 
@@ -55,74 +70,43 @@ def apply_prints(records, violations, policy):
             f"scores 0** (first in {first_test}). Remove every print from your code.")
 
 
-def apply_imports(records, findings, used_files, policy):
-    """Zero or deduct for import findings. `used_files`: {record index: set of files}.
+def note_warnings(record, warned):
+    """A note on `record` for the warnings (`[(call, warning dict)]`) raised during it; no points taken."""
+    call, first = warned[0]
+    shown = f"{first['file']}:{first['line']}: {first['category']}"
+    if not record.is_hidden:
+        shown += f": {first['message'][:QUOTE_CHARS]}"
+    more = f" (and {len(warned) - 1} more)" if len(warned) > 1 else ""
+    record.notes.append(f"Note (no points taken for it): a warning was raised during {call}: {shown}{more}. "
+                        f"A warning often means a numerical problem (an overflow, a log of 0) worth a look.")
 
-    Returns the extra records (deductions) to list.
-    """
+
+def apply_import_errors(records, broken, policy):
+    """`broken`: {student file: why it did not import}. Zero every test under "zero"; a note for the run."""
+    if not broken:
+        return ""
+    files = ", ".join(sorted(broken))
+    if policy != "zero":
+        return (f"{files} did not import (see the entry \"Import check\"): the tests that use it fail. "
+                f"Make sure your code imports and runs.")
+    for record in records:
+        if not record.zeroed and (record.weight or record.score):
+            record.zeroed = True
+            record.notes.append(f"Scored 0: {files} did not import (see the entry \"Import check\"); code "
+                                f"that does not run scores 0 on the whole programming part.")
+    return (f"**{files} did not import, so the programming part scores 0**: code that does not run scores 0. "
+            f"See the entry \"Import check\" for the cause.")
+
+
+def apply_imports(findings, policy):
+    """The extra records (deductions) the import penalty adds for the static findings."""
+    if not policy.startswith("deduct:"):
+        return []  # fail-use: the run-time guard fails the calls that use a forbidden module
     bad = {}
     for f in findings:
-        if f.kind == "import":
+        if f.kind == "import" and f.penalised:
             bad.setdefault(f.file, f)
-    if not bad or policy == "warn":
-        return []
-    if policy == "zero-file":
-        for i, files in used_files.items():
-            hit = sorted(files & bad.keys())
-            if hit and not records[i].zeroed:
-                records[i].zeroed = True
-                records[i].notes.append(f"Scored 0: this test runs {', '.join(hit)}, which breaks the "
-                                        f"import rules ({bad[hit[0]].message}).")
-        return []
     points = float(policy.partition(":")[2])
     return [TestRecord(name=f"Import rules: {file}", weight=0.0, score=-points,
                        message=f"-{points:g} points: {finding.message}", failed=True, visibility="visible")
             for file, finding in bad.items()]
-
-
-def files_used(workspace, modules):
-    """The student files (posix, relative to `workspace`) that importing `modules` runs."""
-    workspace = Path(workspace)
-    pending = [tuple(m.split(".")) for m in modules if m]
-    seen, files = set(), set()
-    while pending:
-        parts = pending.pop()
-        if parts in seen or not parts:
-            continue
-        seen.add(parts)
-        pending += [parts[:n] for n in range(1, len(parts))]  # parent packages run first
-        rel = _module_file(workspace, parts)
-        if rel is None:
-            continue
-        files.add(rel)
-        pending += _local_imports(workspace, rel)
-    return files
-
-
-def _module_file(workspace, parts):
-    for rel in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
-        if (workspace / rel).is_file():
-            return rel
-    return None
-
-
-def _local_imports(workspace, rel):
-    """Dotted names (as parts) a student file imports, relative ones resolved."""
-    try:
-        tree = ast.parse((workspace / rel).read_bytes(), filename=rel)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    package = PurePosixPath(rel).parent.parts  # the same for pkg/mod.py and pkg/__init__.py
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [tuple(a.name.split(".")) for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[:len(package) - (node.level - 1)] if node.level - 1 <= len(package) else ()
-            else:
-                base = ()
-            module = base + tuple(node.module.split(".")) if node.module else base
-            found.append(module)
-            found += [module + (a.name,) for a in node.names if a.name != "*"]
-    return found

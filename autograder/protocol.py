@@ -28,6 +28,21 @@ TORCH_DTYPES = frozenset(
     f"torch.{name}" for name in ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
 )
 MAX_DEPTH = 64
+# ndarray types whose numbers cross as a plain array (never a student's own subclass).
+PLAIN_ARRAY_TYPES = (np.ndarray, np.matrix, np.memmap)
+
+
+def plain_dtype(dtype):
+    """The allowed dtype an array of `dtype` crosses as (native byte order; long double as
+    float64), or None for what is not numbers (objects, strings, records, dates)."""
+    if dtype.str in ALLOWED_DTYPES:
+        return dtype
+    if dtype.kind not in "biufc" or dtype.fields is not None or dtype.subdtype is not None:
+        return None
+    native = dtype.newbyteorder("=")
+    if native.str in ALLOWED_DTYPES:
+        return native
+    return {"f": np.dtype(np.float64), "c": np.dtype(np.complex128)}.get(dtype.kind)
 _LEN = struct.Struct("<Q")
 
 
@@ -68,7 +83,12 @@ def encode(value, to_handle=None):
         if x is None or t is bool or t is str:
             return x
         if t is int:
-            return x if -(2**63) <= x < 2**63 else {"$bigint": str(x)}
+            if -(2**63) <= x < 2**63:
+                return x
+            digits = str(x) if x.bit_length() < 14000 else ""  # str() refuses past 4300 digits
+            if not 0 < len(digits) <= 4000:  # what decode takes
+                raise ProtocolError("an integer of more than 4000 digits cannot be sent")
+            return {"$bigint": digits}
         if t is float:
             return x if math.isfinite(x) else {"$float": repr(x)}
         if t is bytes:
@@ -82,15 +102,23 @@ def encode(value, to_handle=None):
             return {"$dict": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in x.items()]}
         if t is Handle:
             return {"$handle": x.id, "type": x.type_name}
-        if t is np.ndarray and x.dtype.str in ALLOWED_DTYPES:
-            buffers.append(np.ascontiguousarray(x).tobytes())
-            return {"$array": len(buffers) - 1, "dtype": x.dtype.str, "shape": list(x.shape)}
-        if isinstance(x, np.generic) and t.__module__ == "numpy" and np.dtype(t).str in ALLOWED_DTYPES:
-            buffers.append(np.asarray(x).tobytes())
-            return {"$scalar": len(buffers) - 1, "dtype": np.dtype(t).str}
+        if t in PLAIN_ARRAY_TYPES and plain_dtype(x.dtype) is not None:
+            # np.matrix, a memmap, big-endian, long double, any memory layout: the numbers
+            # cross as a C-contiguous array of an allowed dtype (rebuilt from bytes there).
+            arr = np.ascontiguousarray(np.asarray(x).view(np.ndarray), dtype=plain_dtype(x.dtype))
+            buffers.append(arr.tobytes())
+            return {"$array": len(buffers) - 1, "dtype": arr.dtype.str, "shape": list(x.shape)}
+        if isinstance(x, np.generic) and t.__module__ == "numpy" and plain_dtype(np.dtype(t)) is not None:
+            arr = np.asarray(x).astype(plain_dtype(np.dtype(t)))
+            buffers.append(arr.tobytes())
+            return {"$scalar": len(buffers) - 1, "dtype": arr.dtype.str}
         torch = sys.modules.get("torch")
-        if torch is not None and t in (torch.Tensor, torch.nn.Parameter) and str(x.dtype) in TORCH_DTYPES:
-            arr = x.detach().cpu().contiguous().numpy()
+        if torch is not None and t in (torch.Tensor, torch.nn.Parameter) and (
+                str(x.dtype) in TORCH_DTYPES or x.dtype == torch.bfloat16):
+            tensor = x.detach().cpu()
+            if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
+                tensor = tensor.float()
+            arr = tensor.resolve_conj().resolve_neg().contiguous().numpy()
             buffers.append(arr.tobytes())
             return {
                 "$tensor": len(buffers) - 1, "dtype": arr.dtype.str, "shape": list(arr.shape),
@@ -107,13 +135,19 @@ def encode(value, to_handle=None):
 # ---------------------------------------------------------------- decoding (strict)
 
 
-def decode(tree, buffers, from_handle=None, torch_module=None):
+def decode(tree, buffers, from_handle=None, torch_module=None, check_only=False):
     """Rebuild a value from (tree, buffers), validating every node.
 
     `from_handle(id, type_name)` maps a handle back to an object (the worker looks it up;
     the parent wraps it). Tensors come back as torch tensors when `torch_module` is given,
-    else as NumPy arrays.
+    else as NumPy arrays. `check_only`: validate alone (ProtocolError or None), copying no
+    buffer and calling no `from_handle`.
     """
+    if check_only:
+        torch_module = None
+
+        def from_handle(_id, _type_name):
+            return None
 
     def buffer(i):
         if type(i) is not int or not 0 <= i < len(buffers):
@@ -131,6 +165,8 @@ def decode(tree, buffers, from_handle=None, torch_module=None):
         raw = buffer(node.get("$array", node.get("$tensor")))
         if len(raw) != dt.itemsize * math.prod(shape):
             raise ProtocolError("array buffer does not match its shape")
+        if check_only:
+            return np.zeros((), dtype=dt)
         return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
 
     def dec(x, depth):
@@ -192,6 +228,30 @@ def decode(tree, buffers, from_handle=None, torch_module=None):
     return dec(tree, 0)
 
 
+# ---------------------------------------------------------------- replies
+
+# The worker's reply fields and their types; the value is checked by decode.
+_ERROR_FIELDS = ("type", "message", "traceback")
+
+
+def check_reply(reply, buffers):
+    """Raise ProtocolError unless `reply` is a well-formed worker reply (every field of its
+    type, the value decodable), so the parent never reads a list where it expects text."""
+    if type(reply) is not dict or type(reply.get("ok")) is not bool:
+        raise ProtocolError("the reply is not a reply")
+    if type(reply.get("output", "")) is not str:
+        raise ProtocolError("the reply's output is not text")
+    n = reply.get("output_bytes", 0)
+    if type(n) is not int or n < 0:
+        raise ProtocolError("the reply's output size is not a count")
+    if reply["ok"]:
+        decode(reply.get("value"), buffers, check_only=True)
+        return
+    error = reply.get("error", {})
+    if type(error) is not dict or not all(type(error.get(k, "")) is str for k in _ERROR_FIELDS):
+        raise ProtocolError("the reply's error is not a type, message and traceback")
+
+
 # ---------------------------------------------------------------- framing
 
 
@@ -230,6 +290,8 @@ def read_message(stream, max_bytes=2**31, max_header_bytes=2**31):
         head = json.loads(chunk(max_header_bytes))
     except (ValueError, UnicodeDecodeError) as e:
         raise ProtocolError(f"bad message header: {e}") from None
+    except RecursionError:  # JSON nested thousands deep: the parser's own recursion limit
+        raise ProtocolError("bad message header: nested too deeply") from None
     if type(head) is not dict or type(head.get("n")) is not int or not 0 <= head["n"] < 100_000:
         raise ProtocolError("bad message header")
     return head.get("m"), [chunk(max_bytes) for _ in range(head["n"])]

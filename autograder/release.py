@@ -8,15 +8,16 @@ before the zip is written.
 
 import fnmatch
 import shutil
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
 
 from autograder import audit
 from autograder import manifest as manifests
+from autograder.manifest import REPO
 from autograder.render import has_markers, render
 
-REPO = manifests.REPO
 DIST = REPO / "dist"
 # Never part of a skeleton: instructor files, generated data, trained weights, caches.
 ALWAYS_EXCLUDED = (
@@ -26,9 +27,47 @@ ALWAYS_EXCLUDED = (
 # The harness shipped to students: enough to run the public tests locally, no more.
 HARNESS_FILES = (
     "autograder/__init__.py", "autograder/protocol.py", "autograder/worker.py",
+    "autograder/import_guard.py",
     "autograder/student.py", "autograder/testing.py", "autograder/checks/__init__.py",
     "autograder/checks/compare.py", "autograder/checks/gradcheck.py",
 )
+
+
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # every entry's timestamp: the same tree gives the same zip
+
+
+def write_zip(zip_path, entries):
+    """The one zip writer (student zips, the audit's scan copy, Gradescope zips).
+
+    `entries`: (name in the zip, source, mode) in the order to write; source a Path (read
+    in chunks) or str/bytes; mode the permission bits, None for the file's own (0o644 for
+    str/bytes). Timestamps are fixed and entries deflated, so zips are reproducible.
+    """
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, source, mode in entries:
+            if mode is None:
+                mode = stat.S_IMODE(source.stat().st_mode) if isinstance(source, Path) else 0o644
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if isinstance(source, Path):
+                with open(source, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            else:
+                zf.writestr(info, source.encode() if isinstance(source, str) else source)
+    return Path(zip_path)
+
+
+def tree_entries(root, prefix, skip=("__pycache__",), suffixes=None):
+    """write_zip entries for the regular files under `root` (sorted), named prefix/relative
+    path; parts in `skip`, symlinks, and (if given) suffixes not in `suffixes` are left out."""
+    root = Path(root)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part in skip for part in rel.parts) or path.is_symlink() or not path.is_file():
+            continue
+        if suffixes is None or path.suffix in suffixes:
+            yield f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix(), path, None
 
 
 def source_files(manifest):
@@ -96,13 +135,19 @@ def stale_skeletons(names, skeleton_root=None):
     return problems
 
 
-def requirements_text(manifest):
-    """requirements.txt for students: the manifest's packages at the pinned versions."""
+def pinned_versions():
+    """{package as constraints.txt names it: version} of every pin in constraints.txt."""
     pins = {}
     for line in (REPO / "constraints.txt").read_text().splitlines():
         if "==" in line and not line.startswith("#"):
             package, version = line.split("==", 1)
-            pins[package.strip().lower()] = version.split(";")[0].strip()
+            pins[package.strip()] = version.split(";")[0].strip()
+    return pins
+
+
+def requirements_text(manifest):
+    """requirements.txt for students: the manifest's packages at the pinned versions."""
+    pins = {package.lower(): version for package, version in pinned_versions().items()}
     lines = []
     for package in manifest.requirements:
         version = pins.get(package.lower())
@@ -143,13 +188,7 @@ def build_release(group, *, check=True):
                 audit.check_release(m, part)
         zip_path = DIST / f"{group}.zip"
         tmp_zip = zip_path.with_suffix(".zip.tmp")
-        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(staging.parent.rglob("*")):
-                if path.is_file():
-                    info = zipfile.ZipInfo.from_file(path, path.relative_to(staging.parent).as_posix())
-                    info.date_time = (2020, 1, 1, 0, 0, 0)  # reproducible zips
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    zf.writestr(info, path.read_bytes())
+        write_zip(tmp_zip, tree_entries(staging.parent, "", skip=()))
         if check:
             audit.check_zip(names, tmp_zip)
         tmp_zip.replace(zip_path)

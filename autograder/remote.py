@@ -66,9 +66,11 @@ class RemoteTransport:
         self.targets = []        # student modules named by each call, in order
         self.start_seconds = []  # how long each worker took to answer its first request
         self.engine_error = None  # an EngineFailure, once the worker could not start
+        self.import_rules = None  # {student file: [forbidden modules]}: each new worker guards them
 
     # -- the Transport interface (autograder.student)
-    def send(self, request, buffers, call):
+    def send(self, request, buffers, call, timeout=None):
+        """timeout: this call's limit in seconds (at most limits.call_seconds; None: that)."""
         self._note_target(request)
         if self.clock() >= self.budget_end:
             raise self._fail(WorkerFailure(call, self._budget_text("was spent before this call"), ran=False))
@@ -78,7 +80,7 @@ class RemoteTransport:
                                                  "this test)", ran=False))
         if self.proc is None:
             self._start()
-        reply, reply_buffers = self._exchange(request, buffers, call)
+        reply, reply_buffers = self._exchange(request, buffers, call, timeout)
         error = reply.get("error") if type(reply) is dict else None
         if type(error) is dict and error.get("type") == "MemoryError":
             self._stop()
@@ -108,6 +110,9 @@ class RemoteTransport:
         tree, buffers = protocol.encode(self.generation * HANDLE_SPAN + 1)
         try:
             self._exchange({"op": "hello", "payload": tree}, buffers, "starting the worker")
+            if self.import_rules:  # before any student module is imported (autograder.import_guard)
+                rules, rule_buffers = protocol.encode(self.import_rules)
+                self._exchange({"op": "imports", "payload": rules}, rule_buffers, "starting the worker")
         except WorkerFailure as e:
             self.failures.pop()
             self.engine_error = EngineFailure(f"the worker did not start: {e.reason}; its last words: "
@@ -124,26 +129,29 @@ class RemoteTransport:
                 pass
         self.proc = None
 
-    def _exchange(self, request, buffers, call):
+    def _exchange(self, request, buffers, call, timeout=None):
         """One request, one reply, within the call's deadline; WorkerFailure otherwise."""
-        deadline = min(self.clock() + self.limits.call_seconds, self.budget_end)
+        seconds = self.limits.call_seconds if timeout is None else min(timeout, self.limits.call_seconds)
+        deadline = min(self.clock() + seconds, self.budget_end)
         try:
             waiter = _Waiter(self.proc, deadline, self.clock)
             _write_all(self.proc.stdin.fileno(), protocol.pack(request, buffers), waiter)
             reply, reply_buffers = protocol.read_message(_Reader(self.proc.stdout.fileno(), waiter),
                                                          MAX_REPLY_BYTES, MAX_REPLY_JSON_BYTES)
-            if type(reply) is not dict or type(reply.get("ok")) is not bool:
-                raise protocol.ProtocolError("the reply is not a reply")
+            protocol.check_reply(reply, reply_buffers)
             return reply, reply_buffers
         except TimeoutError:
             budget = deadline >= self.budget_end
             reason = (self._budget_text("ran out during this call") if budget
-                      else f"it ran longer than the limit of {self.limits.call_seconds:g} s for one call "
+                      else f"it ran longer than the limit of {seconds:g} s for one call "
                            f"and was stopped")
         except (EOFError, BrokenPipeError, ConnectionResetError):
             budget, reason = False, self._death_reason()
         except protocol.ProtocolError as e:
-            budget, reason = False, f"its reply was not a valid message ({e})"
+            budget, reason = False, f"its reply was malformed, not a valid message ({e})"
+        except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as e:
+            # Whatever a hostile reply makes the reader raise: the channel is out of step now.
+            budget, reason = False, f"its reply was malformed, not a valid message ({type(e).__name__})"
         self._stop()
         raise self._fail(WorkerFailure(call, reason, budget=budget))
 

@@ -20,13 +20,15 @@ import jinja2
 import jinja2.ext
 import jinja2.nodes
 
+from autograder.errors import KitError
+
 TAG_LINE = re.compile(r"^[ \t]*# \{%.*%\}[ \t]*\r?$")
 LOOKS_LIKE_TAG = re.compile(r"#\s*\{%|%\}\s*$")
 STUB_LINE = re.compile(r"^([ \t]*)#\| ?", re.MULTILINE)
 VARIABLES = frozenset({"solution"})
 
 
-class MarkerError(Exception):
+class MarkerError(KitError):
     """A marker is malformed; the message starts with file:line."""
 
 

@@ -15,6 +15,7 @@ student to contact staff, the details in a hidden entry).
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -235,6 +236,36 @@ def engine_failure(details, *, execution_time=0.0, extra=None):
     return results
 
 
+# Text in results.json comes from student code (messages, prints, names of objects): it is
+# made strict, printable UTF-8 of bounded length before anything is written or printed.
+MAX_TEXT = 60_000
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text):
+    """`text` as strict, printable UTF-8: lone surrogates become U+FFFD, ANSI escape
+    sequences go, other control characters (but newline and tab) are shown escaped
+    (NUL as \\x00), and the whole is cut to MAX_TEXT characters."""
+    text = _SURROGATES.sub("\ufffd", _ANSI.sub("", text.replace("\r\n", "\n")))
+    text = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + f"\n... [cut: {len(text) - MAX_TEXT} more characters]"
+    return text
+
+
+def sanitize(value):
+    """A copy of a results object with every string (keys too) passed through clean_text."""
+    if isinstance(value, str):
+        return clean_text(str(value))
+    if isinstance(value, dict):
+        return {clean_text(str(k)): sanitize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sanitize(v) for v in value]
+    return value
+
+
 def validate(results):
     """Raise jsonschema.ValidationError unless `results` follows the specification."""
     import jsonschema
@@ -243,8 +274,9 @@ def validate(results):
 
 
 def write(path, results):
-    """Validate, then write atomically (readable by the grader's account only)."""
+    """Sanitize (clean_text), validate, then write atomically (readable by the grader's account only)."""
     try:
+        results = sanitize(results)
         validate(results)
         text = json.dumps(results, indent=2, allow_nan=False)
     except Exception as e:  # never leave an invalid file: the fixed failure result takes its place
@@ -266,6 +298,7 @@ def write(path, results):
 
 def summary(results):
     """A terminal summary: one line per test (points, status, first line of its message)."""
+    results = sanitize(results)
     lines = []
     for test in results["tests"]:
         points = f"{test['score']:g}/{test['max_score']:g}" if "max_score" in test else "-"

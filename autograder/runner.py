@@ -8,21 +8,24 @@ The steps, in order (each needs what the one before made):
 3. sandbox: data files staged read-only, the worker-side engine copied beside them;
 4. the public, then the private tests run here, in the grader, against a Student whose
    calls go to the sandboxed worker (and a local reference for private tests);
-5. policies: the print policy, the import penalty;
+5. policies: the print policy, the import penalty (forbidden modules are refused in the worker);
 6. the results, with the sandbox mode reported.
 Tests, private tests, solutions, hidden data and the results path never leave this
 process: the worker sees the workspace alone, and its argv and environment name none of
 them. An exception in the engine itself yields the engine-failure result, never a crash.
 """
 
+import io
 import os
+import re
 import sys
 import tempfile
 import time
 import traceback
+import unittest
 from pathlib import Path
 
-from autograder import intake, policies, results, static_checks, suite, testing
+from autograder import call_limits, intake, policies, results, static_checks, suite, testing
 from autograder import sandbox as sandboxes
 from autograder.remote import HANDLE_SPAN, EngineFailure, RemoteTransport, WorkerFailure
 from autograder.student import Student, StudentError, local_student
@@ -80,26 +83,42 @@ class _Grading:
         box = sandboxes.Sandbox(self.mode, workspace, manifest.limits, self.scratch, data=data_files(manifest))
         log = self.log_dir / "worker.log" if self.log_dir is not None else self.scratch / "worker.log"
         transport = RemoteTransport(box, manifest.limits, log_path=str(log))
+        if manifest.import_penalty != "warn":  # the forbidden modules stay out at run time too
+            transport.import_rules = static_checks.forbidden_by_file(manifest)
+        # The budget counts from the start of the grading, less a reserve for writing the results.
+        transport.budget_end = min(transport.budget_end, self.started + budget_seconds(manifest.limits))
         try:
             box.prepare()
             if self.mode.name == "user":
                 sandboxes.protect(secret_paths(manifest, self.log_dir))
-            tests, used = self.run_tests(transport)
+            broken = check_imports(manifest, transport)
+            tests, _ = self.run_tests(transport)
         finally:
             transport.close()
             box.close()
         if transport.start_seconds:
             self.extra["worker_start_seconds"] = round(transport.start_seconds[0], 3)
             self.extra["worker_starts"] = len(transport.start_seconds)
-        used_files = {i: policies.files_used(workspace, modules) for i, modules in used.items()}
-        records += policies.apply_imports(tests, findings, used_files, manifest.import_penalty)
+        records += policies.apply_imports(findings, manifest.import_penalty)
+        records += [results.TestRecord(name=f"Import check: {rel} did not import", weight=0.0, failed=True,
+                                       message=why, visibility="visible") for rel, why in broken.items()]
+        note = policies.apply_import_errors(tests, broken, manifest.import_error_policy)
+        self.notes += [note] if note else []
+        note_refused(tests, taken.refused)
         return self.results(records + tests)
 
     def run_tests(self, transport):
         """Public then private tests, one Collector -> (records, {index: modules called})."""
         manifest = self.manifest
         student = Student(transport)
-        testing.use(student=student, reference=local_student(str(manifest.root)), fail_on_prints=False)
+        reference = local_student(str(manifest.root))
+        testing.use(student=student, reference=reference, fail_on_prints=False)
+        # Each call's limit comes from the reference's own time for the same call (call_limits).
+        limits = call_limits.CallLimits(manifest.limits.call_seconds,
+                                        call_limits.profile(str(Path(manifest.root).resolve())))
+        student.limits = limits
+        timed = Student(reference.transport)  # the reference in the student's role, its calls timed
+        timed.limits = limits
         dirs = [d for d in (manifest.public_tests, manifest.private_tests) if Path(d).is_dir()]
         if not dirs:
             raise EngineFailure(f"no tests found in {manifest.public_tests} or {manifest.private_tests}")
@@ -107,25 +126,33 @@ class _Grading:
         marks, violations, used = {}, {}, {}
 
         def on_start(test):
+            if (isinstance(test, testing.StudentTestCase) and test.id() not in limits.timings
+                    and transport.budget_end - transport.clock() > 2 * manifest.limits.call_seconds):
+                _time_reference(test, limits, timed, reference, student)
+            limits.begin(test.id())
             marks[test.id()] = (len(student.output_log), len(transport.targets), len(transport.failures),
-                                transport.clock() >= transport.budget_end, len(student.handles))
+                                transport.clock() >= transport.budget_end, len(student.handles),
+                                len(student.warning_log))
             seed_everything(getattr(test, "seed", 0))  # the test's own random inputs, here
 
         def on_stop(test, record):
             if transport.engine_error is not None:
                 raise transport.engine_error  # out of the suite: the engine-failure result
-            log0, target0, failure0, spent, handle0 = marks[test.id()]
+            limits.end()
+            log0, target0, failure0, spent, handle0, warning0 = marks[test.id()]
             index = len(collector.records)
             failures = transport.failures[failure0:]
             if failures:
                 record.failed = True
                 record.message = (f"This test was not run: {_budget_reason(transport)}." if spent
                                   else failures[0].format_message())
-            patterns = testing.allowed_output_patterns(os.path.dirname(sys.modules[type(test).__module__].__file__))
-            found = [(call, line) for call, text, _ in student.output_log[log0:]
-                     for line in testing.unexpected_output(text, patterns)]
+            count = manifest.print_warnings == "count"
+            found, warned = testing.scan_output(student, sys.modules[type(test).__module__].__file__,
+                                                log0, warning0, count_warnings=count)
             if found:
                 violations[index] = found
+            if warned and not count:
+                policies.note_warnings(record, warned)
             used[index] = transport.targets[target0:]
             _release(student, transport, student.handles[handle0:])
 
@@ -141,6 +168,67 @@ class _Grading:
     def results(self, records):
         return results.build(records, execution_time=time.monotonic() - self.started,
                              output="\n\n".join(self.notes), extra=self.extra)
+
+
+def check_imports(manifest, transport):
+    """Import each student file once, before the tests -> {file: why it did not import}.
+
+    A file that raises or exits when imported is code that does not run; the manifest's
+    `[import_errors] policy` decides what that costs (policies.apply_import_errors). The
+    worker is restarted afterwards, so the tests import afresh and what a module prints
+    when imported stays attributed to the test that first imports it, as before.
+    """
+    checker = Student(transport)  # no per-call limits of its own: the manifest's call_seconds
+    broken = {}
+    for rel in manifest.student_files:
+        if not rel.endswith(".py"):
+            continue
+        module = rel[:-len(".py")].replace("/", ".").removesuffix(".__init__")
+        try:
+            checker.module(module)
+        except StudentError as e:
+            blame = _raised_in(e.student_traceback, manifest.student_files) or rel
+            cause = e.message if e.type_name == "SystemExit" else f"it raised {e.type_name}: {e.message}"
+            where = f"\n{e.student_traceback.rstrip()}" if e.student_traceback else ""
+            broken.setdefault(blame, f"{blame} did not import: {cause}.{where}")
+        except WorkerFailure as e:
+            broken.setdefault(rel, f"{rel} did not import: the worker running your code died while importing "
+                                   f"it (or a file its import runs: its package's __init__.py, the files they import): "
+                                   f"{e.reason}.")
+            if e.budget or not e.ran:
+                break
+    transport.close()
+    return broken
+
+
+def _raised_in(student_traceback, student_files):
+    """The student file of the innermost frame of a traceback (worker._describe's), if any."""
+    files = re.findall(r'File "([^"]+)", line \d+', student_traceback or "")
+    return files[-1] if files and files[-1] in student_files else None
+
+
+def budget_seconds(limits):
+    """The seconds tests may use: the submission's budget less a reserve for the results."""
+    return limits.submission_seconds - min(60.0, 0.05 * limits.submission_seconds)
+
+
+def _time_reference(test, limits, timed, reference, student):
+    """Run `test` once on the reference (in this process), recording its calls' times."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = io.StringIO()  # not the test's record
+    testing.use(student=timed, reference=reference, fail_on_prints=False)
+    seed_everything(getattr(test, "seed", 0))
+    limits.begin(test.id(), record=True)
+    try:
+        type(test)(test._testMethodName).run(unittest.TestResult())
+    finally:
+        limits.end()
+        sys.stdout, sys.stderr = saved
+        testing.use(student=student, reference=reference, fail_on_prints=False)
+        function = getattr(type(test), test._testMethodName, None)
+        if callable(function):  # gradescope_utils' set_score / set_leaderboard_value: the reference's
+            vars(function).pop("__score__", None)
+            vars(function).pop("__leaderboard_value__", None)
 
 
 def _release(student, transport, ids):
@@ -162,10 +250,20 @@ def intake_records(taken):
     records = [results.TestRecord(name="Submission: a file was refused", weight=0.0, failed=True,
                                   message=problem, visibility="visible") for problem in taken.problems]
     records += [results.TestRecord(name=f"Submission: {rel} is missing", weight=0.0, failed=True,
-                                   message=f"{rel} is not in your submission, so the starter code's "
-                                           f"version was graded: its tests fail.", visibility="visible")
+                                   message=(f"{rel} was refused ({taken.refused[rel]})" if rel in taken.refused
+                                            else f"{rel} is not in your submission")
+                                   + ", so the starter code's version was graded: its tests fail.",
+                                   visibility="visible")
                 for rel in taken.missing]
     return records
+
+
+def note_refused(tests, refused):
+    """A failed test whose message names a refused file (a checkpoint) says why it was refused."""
+    for record in tests:
+        for rel, why in refused.items():
+            if record.failed and rel in record.message:
+                record.notes.append(f"{rel} in your submission was refused ({why}), so this test ran without it.")
 
 
 def finding_record(finding):
@@ -189,12 +287,19 @@ def data_files(manifest):
 
 
 def secret_paths(manifest, log_dir):
-    """What user mode makes unreadable to the worker account: the top folders holding them."""
+    """What user mode makes unreadable to the worker account: the top folders holding the
+    tests and solutions and, when grading from the repository, every top-level entry of it
+    (.git's objects hold the private tests too) but those the worker's Python lives in or
+    its scratch is under (the worker's own files are staged outside the repository)."""
     paths = set()
     for path in (manifest.public_tests, manifest.private_tests, manifest.root):
         path = Path(path).resolve()
         paths.add(ENGINE_REPO / path.relative_to(ENGINE_REPO).parts[0] if path.is_relative_to(ENGINE_REPO)
                   else path)
+    if any(p in paths for p in ENGINE_REPO.iterdir()):
+        needed = [Path(p).resolve() for p in (*sandboxes._python_roots(), tempfile.gettempdir())]
+        paths.update(entry for entry in ENGINE_REPO.iterdir()
+                     if not any(n == entry or n.is_relative_to(entry) for n in needed))
     if log_dir is not None:
         paths.add(Path(log_dir))
     return sorted(paths)

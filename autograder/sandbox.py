@@ -7,9 +7,18 @@ Modes, strongest first (`auto` takes the first whose trial run succeeds on this 
   account can use the Python installation, else as root with every capability dropped
   and a user namespace in which the worker is `nobody`.
 - user: a plain process under a dedicated unprivileged account (root only); the caller
-  makes the grader's own folders unreadable to it with `protect()`.
+  makes the grader's own folders unreadable to it with `protect()`. It has no private
+  /tmp: what the account leaves in the system's world-writable folders is removed after
+  every worker (confine.remove_files_of), and before the first, after a killed grader.
 - none: a plain subprocess of the grader, for development only: it can read whatever the
   grader can, and a warning says so.
+Nothing a call writes may change what a later worker runs: the workspace (scaffold and
+student files) is read-only to the worker (bwrap: a read-only bind; user: owned by the
+grader; none: mode bits only, which neither root nor a worker that chmods them back
+respects), and every worker starts in fresh writable folders of its own: the working
+folder (whose entries are links to the workspace's, so `./data/...` reads and new files
+land in scratch), HOME and TMPDIR. A worker restarted after a failure sees exactly what
+the first one saw.
 In every mode: `python -I -B`, an allow-listed environment (no secret in the environment
 or argv: /proc would show it), its own session and process group, no-new-privileges,
 death with the parent, rlimits on CPU seconds, address space, processes, file size and
@@ -17,11 +26,13 @@ open files, and, as root where a pids cgroup can be made, a cgroup that caps the
 of processes and lists every one of them for the kill.
 """
 
+import dataclasses
 import functools
 import os
 import pwd
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -32,9 +43,10 @@ from autograder import confine
 from autograder.manifest import Limits
 
 MODES = ("bwrap", "user", "none")
-ENGINE_FILES = ("__init__.py", "protocol.py", "worker.py")
+ENGINE_FILES = ("__init__.py", "protocol.py", "worker.py", "import_guard.py")
 BWRAP_WORKSPACE = "/workspace"
 BWRAP_ENGINE = "/engine"
+BWRAP_RUN = "/tmp/run"  # the worker's working folder inside bwrap (on its private /tmp)
 # What the worker needs of /etc: the dynamic loader's cache (multiarch libraries),
 # fontconfig (torch's and matplotlib's libraries print an error without it), time zone.
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "alternatives",
@@ -63,13 +75,57 @@ def choose(requested="auto", *, slot=None):
     """
     if requested not in ("auto", *MODES):
         raise SandboxUnavailable(f"unknown sandbox mode {requested!r}; choose auto, {', '.join(MODES)}")
-    reasons = []
+    failed = []
     for name in MODES if requested == "auto" else (requested,):
         mode, reason = _trial(name, slot)
         if mode is not None:
+            if mode.name == "none" and failed:  # `auto` fell back: say why, and how to fix it
+                mode = dataclasses.replace(mode, warning=mode.warning + "".join(
+                    f"\n  {n} was not possible: {why}; {_remedy(n, why)}" for n, why in failed))
             return mode
-        reasons.append(f"{name}: {reason}")
-    raise SandboxUnavailable("; ".join(reasons))
+        failed.append((name, reason))
+    raise SandboxUnavailable("; ".join(f"{n}: {why}; {_remedy(n, why)}" for n, why in failed))
+
+
+def _remedy(name, reason):
+    """The one thing that makes mode `name` work here, after its trial failed with `reason`."""
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    if name == "bwrap":
+        if "not installed" in reason:
+            if shutil.which("apt-get"):
+                return f"fix: {sudo}apt-get install bubblewrap"
+            return "fix: install the bubblewrap package with this system's package manager"
+        for knob, value in (("kernel/apparmor_restrict_unprivileged_userns", 0),
+                            ("kernel/unprivileged_userns_clone", 1)):
+            if os.path.exists(f"/proc/sys/{knob}"):
+                return (f"if user namespaces are disabled, fix: {sudo}sysctl -w "
+                        f"{knob.replace('/', '.')}={value}")
+        return "bubblewrap needs unprivileged user namespaces, which this kernel refuses"
+    if name == "user":
+        if "needs root" in reason:
+            return "fix: run the grader as root (sudo), or install bubblewrap for the bwrap mode"
+        private = _private_python_folder()
+        if private:
+            return (f"Python must be readable by other accounts, and {private} is not: fix: chmod o+rx "
+                    f"{private} (or grade with a Python installed outside private folders)")
+        if "no worker account" in reason:
+            return "fix: make sure useradd exists and the kit-worker accounts are not in use"
+    return "see the error above"
+
+
+def _private_python_folder(paths=None):
+    """The first folder on the way to this Python (or to `paths`) that other accounts cannot
+    enter, or None."""
+    for root in paths or [os.path.realpath(sys.executable), *_python_roots()]:
+        path = Path(root)
+        for folder in [*reversed(path.parents), path]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                continue
+            if (mode & 0o005) != 0o005:  # others need r and x: enter folders, read and run files
+                return str(folder)
+    return None
 
 
 @functools.cache
@@ -103,6 +159,7 @@ def _try(mode):
                       Path(scratch))
         try:
             box.prepare()
+            box.fresh_folders()
             run = subprocess.run(box.argv(code="import numpy"), env=box.env(), cwd=box.cwd(),
                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
                                  preexec_fn=box.child_setup())
@@ -136,11 +193,12 @@ def limits_processes(mode):
 
 
 def protect(paths):
-    """Make grader folders unreadable to other accounts (user mode): mode 0700, ours only."""
+    """Make grader folders and files unreadable to other accounts (user mode): folders
+    0700, files 0600 (execute bits kept for the owner), ours only."""
     for path in paths:
         path = Path(path)
-        if path.exists() and path.stat().st_uid == os.geteuid():
-            path.chmod(0o700)
+        if path.exists() and not path.is_symlink() and path.stat().st_uid == os.geteuid():
+            path.chmod(0o700 if path.is_dir() else 0o600 | (path.stat().st_mode & 0o100))
 
 
 class Sandbox:
@@ -156,7 +214,8 @@ class Sandbox:
         self.scratch = Path(scratch)
         self.data = tuple((Path(src), rel) for src, rel in data)
         self.engine = self.scratch / "engine"
-        self.home = self.scratch / "home"
+        self.home = self.scratch / "home"  # HOME and TMPDIR (user, none); wiped for each worker
+        self.run = self.scratch / "run"    # the working folder (user, none); wiped for each worker
         self.cgroup = None
 
     # -- setup
@@ -170,14 +229,14 @@ class Sandbox:
             shutil.copyfile(source / name, package / name)
         _chmod_tree(self.engine, 0o755, 0o644)
         self.workspace.mkdir(parents=True, exist_ok=True)
-        self.home.mkdir(mode=0o700)
-        if self.mode.account:
-            _chown_tree(self.workspace, *self.mode.account)
-            os.chown(self.home, *self.mode.account)
+        if self.mode.name == "user":
+            # A grader killed mid-grading left what its worker account wrote: gone before ours runs.
+            confine.kill_account(*self.mode.account)
+            confine.remove_files_of(self.mode.account[0])
         # Data comes from the grader's folders, which the worker account may not pass (0700):
-        # a hard link (same inode, root's, 0644) or a copy is staged where it can read it.
-        # The plain mode always copies: its worker could write through a link. (After the
-        # chown above, which would otherwise give the source's inode to the worker.)
+        # a hard link (same inode, root's, 0444) or a copy is staged where it can read it.
+        # The plain mode always copies: its worker could write through a link.
+        staged = set()
         for src, rel in self.data:
             target = self.workspace / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +245,26 @@ class Sandbox:
                 target.touch()  # the mount point; bwrap binds the staged file over it read-only
             else:
                 _stage(src, target, may_link=self.mode.name == "user")
+            staged.add(str(target))
+        # Read-only to the worker: the grader's own files (user, bwrap as the account: no
+        # write bit for others), and mode bits without any write bit in the plain mode.
+        # The staged data keep theirs (a hard link shares its mode with the grader's file).
+        plain = self.mode.name == "none"
+        _chmod_tree(self.workspace, 0o555 if plain else 0o755, 0o444 if plain else 0o644, skip=staged)
         self.cgroup = confine.PidsCgroup.create(self.limits.processes + 8)
+
+    def fresh_folders(self):
+        """The worker's writable folders, empty: its working folder (links to the workspace's
+        entries) and HOME. Called before every worker starts (bwrap makes its own inside)."""
+        if self.mode.name == "bwrap":
+            return
+        for folder in (self.run, self.home):
+            _remove_tree(folder)
+            folder.mkdir(mode=0o700)
+            if self.mode.account:
+                os.chown(folder, *self.mode.account)
+        for entry in sorted(os.listdir(self.workspace)):
+            (self.run / entry).symlink_to(self.workspace / entry)
 
     def close(self):
         """After the last worker: remove the cgroup and (user mode) what the account left in /tmp."""
@@ -196,6 +274,8 @@ class Sandbox:
         if self.mode.name == "user":
             confine.kill_account(*self.mode.account)
             confine.remove_files_of(self.mode.account[0])
+        if self.mode.name == "none" and self.workspace.is_dir():
+            _chmod_tree(self.workspace, 0o755, 0o644)  # removable again by a grader that is not root
 
     # -- the worker's command line and environment
     def argv(self, code=None):
@@ -217,7 +297,7 @@ class Sandbox:
         }
 
     def cwd(self):
-        return str(self.scratch if self.mode.name == "bwrap" else self.workspace)
+        return str(self.scratch if self.mode.name == "bwrap" else self.run)
 
     def _bwrap(self):
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(NOBODY),
@@ -236,14 +316,18 @@ class Sandbox:
         args += ["--proc", "/proc", "--dev", "/dev", *tmp_size, "--tmpfs", "/tmp"]
         for path in _python_roots():  # after the private /tmp: a venv may live under /tmp (CI clones)
             args += ["--ro-bind", path, path]
-        args += ["--bind", str(self.workspace), BWRAP_WORKSPACE, "--ro-bind", str(self.engine), BWRAP_ENGINE]
+        args += ["--ro-bind", str(self.workspace), BWRAP_WORKSPACE, "--ro-bind", str(self.engine), BWRAP_ENGINE]
         for _, rel in self.data:
             args += ["--ro-bind", str(self.scratch / "data" / rel), f"{BWRAP_WORKSPACE}/{rel}"]
-        return args + ["--remount-ro", "/", "--chdir", BWRAP_WORKSPACE]
+        args += ["--dir", BWRAP_RUN]  # the working folder: on the private /tmp, new for each worker
+        for entry in sorted(os.listdir(self.workspace)):
+            args += ["--symlink", f"{BWRAP_WORKSPACE}/{entry}", f"{BWRAP_RUN}/{entry}"]
+        return args + ["--remount-ro", "/", "--chdir", BWRAP_RUN]
 
     # -- running and stopping
     def spawn(self, stderr):
         """Start the worker: stdin/stdout are the protocol pipes, stderr goes to `stderr`."""
+        self.fresh_folders()
         return subprocess.Popen(self.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=stderr, env=self.env(), cwd=self.cwd(), close_fds=True,
                                 start_new_session=True, preexec_fn=self.child_setup())
@@ -263,6 +347,8 @@ class Sandbox:
             self.cgroup.kill()
         if self.mode.account:
             confine.kill_account(*self.mode.account)
+        if self.mode.name == "user":  # what it left in /tmp, /dev/shm, ...: never seen by the next worker
+            confine.remove_files_of(self.mode.account[0])
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -312,17 +398,37 @@ def _stage(src, target, may_link):
     target.chmod(0o444)
 
 
-def _chmod_tree(root, dir_mode, file_mode):
-    for top, _dirs, files in os.walk(root):
+def _chmod_tree(root, dir_mode, file_mode, skip=()):
+    """Folders to `dir_mode`, files to `file_mode` (plus execute bits where the owner had
+    one); `skip`: files left as they are. Links are never followed."""
+    for top, dirs, files in os.walk(root):
         os.chmod(top, dir_mode)
         for name in files:
-            os.chmod(os.path.join(top, name), file_mode)
+            path = os.path.join(top, name)
+            st = os.lstat(path)
+            if path in skip or not stat.S_ISREG(st.st_mode):
+                continue
+            os.chmod(path, file_mode | (0o111 & dir_mode if st.st_mode & 0o100 else 0))
+        for name in dirs:  # a folder the worker made unreadable (the plain mode) is walked all the same
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, dir_mode)
 
 
-def _chown_tree(root, uid, gid):
-    for top, _dirs, files in os.walk(root):
-        os.chown(top, uid, gid)
-        for name in files:
-            os.chown(os.path.join(top, name), uid, gid, follow_symlinks=False)
+def _remove_tree(path):
+    """Remove what a worker left (it may have taken the write bit off its own folders)."""
+    if not os.path.lexists(path):
+        return
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+        return
+
+    def retry(function, failed, _exc):
+        os.chmod(os.path.dirname(failed), 0o700)
+        if os.path.isdir(failed) and not os.path.islink(failed):
+            os.chmod(failed, 0o700)
+        function(failed)
+
+    shutil.rmtree(path, onerror=retry)
 
 

@@ -20,6 +20,10 @@ since n may be a submodule), anywhere in the file. A new import is:
 Code that reaches modules by name is a finding too, unless the skeleton's file does the
 same: `__import__(...)`, `exec`/`eval`/`compile(...)`, `sys.modules`, `__builtins__` and
 the dunder names of sandbox escapes (also as strings, for getattr(__builtins__, ...)).
+Only the findings of manifest.import_forbid modules are `penalised` (those modules could
+do the student's work); every other import finding is a note that costs nothing, since a
+forbidden module is also refused at run time (autograder.import_guard, set up from
+forbidden_by_file) however the code reaches it.
 
 Signatures. Every function and class the skeleton defines at module level, or in a class
 body (also under if/try/with), must exist in the same scope, with the same kind. For a
@@ -65,6 +69,7 @@ class Finding:
     line: int | None
     kind: str          # one of KINDS
     message: str
+    penalised: bool = False  # an import of manifest.import_forbid: the import penalty applies
 
 
 def check_submission(workspace, manifest):
@@ -127,8 +132,13 @@ def _parse_skeleton(path):
 
 # -- imports -----------------------------------------------------------------------------
 
-def _imports(tree, rel):
-    """(node, statement text, [dotted names it reaches], resolved local path parts or None)."""
+def import_statements(tree, rel):
+    """(node, statement text, [dotted names it reaches], resolved local path parts or None).
+
+    The one resolution of import statements the engine has: `import m` reaches m; `from m
+    import a` reaches m and m.a; a relative import reaches no outside name and resolves
+    against `rel`'s package (its path parts, () for the top, None past the top).
+    """
     package = PurePosixPath(rel).parent.parts
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -157,12 +167,12 @@ def _is_local(parts, workspace):
 
 
 def _check_imports(rel, tree, source, skeleton, workspace, manifest):
-    skeleton_names = [n for _, _, names, _ in _imports(skeleton, rel) for n in names]
+    skeleton_names = [n for _, _, names, _ in import_statements(skeleton, rel) for n in names]
     skeleton_tops = {n.split(".")[0] for n in skeleton_names} | {"__future__"}
     forbid = (*manifest.import_forbid, *DYNAMIC_IMPORT_MODULES)
     allowed = ", ".join(manifest.import_allow) or "none"
     findings = []
-    for node, text, names, local in _imports(tree, rel):
+    for node, text, names, local in import_statements(tree, rel):
         where = f"{rel} line {node.lineno}: `{text}` is not allowed"
         if local is None and _is_local(names[0].split(".")[:1], workspace):
             local = tuple(names[0].split("."))
@@ -173,13 +183,30 @@ def _check_imports(rel, tree, source, skeleton, workspace, manifest):
             continue
         banned = [f for f in forbid for n in names
                   if _within(n, f) and not any(_within(s, f) for s in skeleton_names)]
-        if banned:
+        if banned and banned[0] in manifest.import_forbid:
+            findings.append(Finding(rel, node.lineno, "import", f"{where}: the assignment forbids {banned[0]}; "
+                                    f"the grader refuses it, so the tests of the code that uses it score 0",
+                                    penalised=True))
+        elif banned:
             findings.append(Finding(rel, node.lineno, "import", f"{where}: the assignment forbids {banned[0]}"))
         elif names[0].split(".")[0] not in skeleton_tops and not _is_allowed(names, manifest.import_allow):
             findings.append(Finding(rel, node.lineno, "import", f"{where}: the assignment forbids new "
                                     f"imports (allowed additions: {allowed})"))
     findings += _check_dynamic(rel, tree, source, skeleton)
     return sorted(findings, key=lambda f: f.line)  # ast.walk goes breadth first
+
+
+def forbidden_by_file(manifest):
+    """{student file: [manifest.import_forbid entries it may not reach]}, for the run-time
+    guard: the forbidden modules its skeleton's file does not import itself."""
+    rules = {}
+    for rel in manifest.student_files:
+        if not rel.endswith(".py"):
+            continue
+        skeleton, _ = _parse_skeleton(manifest.skeleton / rel)
+        ours = [n for _, _, names, _ in import_statements(skeleton, rel) for n in names]
+        rules[rel] = [f for f in manifest.import_forbid if not any(_within(n, f) for n in ours)]
+    return rules
 
 
 def _is_allowed(names, allow):

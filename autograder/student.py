@@ -13,6 +13,7 @@ codec, so a test behaves the same way in both modes.
 
 import io
 import sys
+import time
 
 from autograder import protocol
 from autograder.worker import Worker
@@ -73,6 +74,8 @@ class Student:
         self.transport = transport
         self.output_log = []  # (call, text, total bytes) for every call that wrote output
         self.handles = []     # the id of every Ref received, in order
+        self.warning_log = []  # (call, [warning dict, ...]) for every call during which library code warned
+        self.limits = None    # a call_limits.CallLimits: each call's time limit (the grader sets it)
 
     def call(self, target, /, *args, **kwargs):
         """Call a function or class in student code: 'utils.load_csv', 'models.TwoLayerNet'."""
@@ -115,9 +118,23 @@ class Student:
 
     def _request(self, request, payload, call):
         tree, buffers = protocol.encode(payload, self._to_wire)
-        reply, reply_buffers = self.transport.send(dict(request, payload=tree), buffers, call)
+        limits = self.limits
+        timeout = limits.before(call) if limits is not None else None
+        extra = {} if timeout is None else {"timeout": timeout}
+        started = time.monotonic()
+        try:
+            reply, reply_buffers = self.transport.send(dict(request, payload=tree), buffers, call, **extra)
+        except Exception:
+            if limits is not None:
+                limits.after(call, time.monotonic() - started, timeout, failed=True)
+            raise
+        if limits is not None:
+            limits.after(call, time.monotonic() - started, timeout, failed=False)
         if reply.get("output_bytes"):
             self.output_log.append((call, reply.get("output", ""), reply["output_bytes"]))
+        warned = _warnings_of(reply)
+        if warned:
+            self.warning_log.append((call, warned))
         if not reply.get("ok"):
             self.transport.raise_error(call, reply.get("error") or {})
         return protocol.decode(reply.get("value"), reply_buffers, self._from_wire,
@@ -139,8 +156,8 @@ class LocalTransport:
     def __init__(self, root):
         self.worker = Worker(root)
 
-    def send(self, request, buffers, call):
-        # Round-trip through bytes, exactly as the remote transport does.
+    def send(self, request, buffers, call, timeout=None):
+        # (No time limit in-process.) Round-trip through bytes, exactly as the remote transport does.
         message, buffers = _unpack(protocol.pack(request, buffers))
         reply, reply_buffers = self.worker.handle(message, buffers)
         return _unpack(protocol.pack(reply, reply_buffers))
@@ -151,6 +168,21 @@ class LocalTransport:
         if exc is not None and not isinstance(exc, (SystemExit, KeyboardInterrupt)):
             raise exc
         raise StudentError(call, error)
+
+
+def _warnings_of(reply):
+    """The reply's "warnings" (see worker.OutputCapture), as plain checked dicts ([] if none or malformed)."""
+    found = reply.get("warnings")
+    if type(found) is not list:
+        return []
+    kept = []
+    for w in found[:50]:
+        if type(w) is dict:
+            kept.append({"category": str(w.get("category", "Warning"))[:100], "message": str(w.get("message", ""))[:500],
+                         "file": str(w.get("file", "?"))[:300],
+                         "line": w["line"] if type(w.get("line")) is int else 0,
+                         "count": w["count"] if type(w.get("count")) is int else 1})
+    return kept
 
 
 def local_student(root):

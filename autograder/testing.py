@@ -18,7 +18,11 @@ KIT_REFERENCE_ROOT.
 What student code prints is checked after every test against `allowed_output.txt`
 beside the test files (one regular expression per line: the provided code's own
 messages). Locally, a violation fails the test, so students learn it before submitting;
-the grader applies the assignment's print policy instead.
+the grader applies the assignment's print policy instead. Both read what a test printed
+through one function, `scan_output`. Warnings that library code raises through Python's
+warnings machinery (NumPy's RuntimeWarning on an overflow) are not printing: they come
+back apart (worker.OutputCapture), are shown locally on stderr, and are a note in the
+grader unless the manifest counts them (`[prints] warnings = "count"`).
 """
 
 import os
@@ -87,6 +91,28 @@ def unexpected_output(text, patterns):
     return [line for line in text.splitlines() if line.strip() and not any(p.fullmatch(line) for p in patterns)]
 
 
+def warning_line(warning):
+    """A warning (worker.OutputCapture's dict) as Python prints it: 'file:line: Category: message'."""
+    return f"{warning['file']}:{warning['line']}: {warning['category']}: {warning['message']}"
+
+
+def scan_output(student, test_file, output_start=0, warning_start=0, count_warnings=False):
+    """What student code wrote during one test -> (violations, warned).
+
+    violations: (call, line) for every line no pattern of allowed_output.txt beside
+    `test_file` matches, from `student.output_log[output_start:]` (and, if
+    `count_warnings`, the lines of the warnings too); warned: (call, warning) for every
+    warning library code raised, from `student.warning_log[warning_start:]`.
+    """
+    patterns = allowed_output_patterns(os.path.dirname(test_file))
+    violations = [(call, line) for call, text, _total in student.output_log[output_start:]
+                  for line in unexpected_output(text, patterns)]
+    warned = [(call, w) for call, found in student.warning_log[warning_start:] for w in found]
+    if count_warnings:
+        violations += [(call, line) for call, w in warned for line in unexpected_output(warning_line(w), patterns)]
+    return violations, warned
+
+
 class StudentTestCase(unittest.TestCase):
     """A test of student code: seeds it before each test and checks what it prints."""
 
@@ -103,6 +129,7 @@ class StudentTestCase(unittest.TestCase):
     def setUp(self):
         super().setUp()
         self._log_start = len(self.student.output_log)
+        self._warnings_start = len(self.student.warning_log)
         self._handles_start = len(self.student.handles)
         self.student.seed(self.seed)
 
@@ -112,6 +139,10 @@ class StudentTestCase(unittest.TestCase):
             # Free what this test received (a loaded data set); the grader does the same remotely.
             self.student.release(self.student.handles[self._handles_start:])
         if _fail_on_prints:
+            _, warned = scan_output(self.student, sys.modules[type(self).__module__].__file__,
+                                    warning_start=self._warnings_start)
+            for call, w in warned:  # locally, warnings still show (the worker kept them off stderr)
+                sys.stderr.write(f"{warning_line(w)} (during {call})\n")
             violations = self.print_violations()
             if violations:
                 call, line = violations[0]
@@ -123,12 +154,7 @@ class StudentTestCase(unittest.TestCase):
 
     def print_violations(self):
         """(call, line) for every unexpected line printed during this test."""
-        test_dir = os.path.dirname(sys.modules[type(self).__module__].__file__)
-        patterns = allowed_output_patterns(test_dir)
-        found = []
-        for call, text, _total in self.student.output_log[self._log_start:]:
-            found += [(call, line) for line in unexpected_output(text, patterns)]
-        return found
+        return scan_output(self.student, sys.modules[type(self).__module__].__file__, self._log_start)[0]
 
     def assertStudentRaises(self, type_name, func, *args, **kwargs):
         """Student code must raise an exception of the named type (e.g. 'ValueError')."""

@@ -1,8 +1,11 @@
 """Does `autograder grade` write a valid results.json and exit 0 whatever the score, and
 refuse misuse with one line and a non-zero status?"""
 
+import argparse
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,114 @@ def test_an_explicit_sandbox_that_cannot_run_is_misuse(fixture_repo, tmp_path, c
     assert cli.main(["grade", "--assignment", "tinycalc", "--submission", str(SUBMISSIONS / "clean"),
                      "--out", str(tmp_path / "r.json"), "--sandbox", "user"]) == 2
     assert capsys.readouterr().err.strip() == "autograder grade: --sandbox user cannot run here: user: needs root"
+
+
+# -- instructor mistakes: one line on stderr, exit 2, no traceback, from every command
+
+COMMANDS_ON_TINYCALC = [
+    ["grade", "--assignment", "tinycalc", "--submission", str(SUBMISSIONS / "clean")],
+    ["release", "tinycalc"],
+    ["gradescope", "--assignment", "tinycalc"],
+    ["skeletons", "tinycalc"],
+    ["check-skeletons", "tinycalc"],
+    ["audit", "tinycalc"],
+]
+
+
+@pytest.fixture
+def broken_repo(tmp_path, monkeypatch):
+    """A copy of the fixture repository, as the real commands see it (run from its root)."""
+    from autograder import manifest, release
+
+    from .conftest import FIXTURE_REPO
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE_REPO, repo)
+    monkeypatch.setattr(manifest, "REPO", repo)
+    monkeypatch.setattr(release, "DIST", repo / "dist")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def run_cli(argv, tmp_path, capsys):
+    if argv[0] == "grade":
+        argv = [*argv, "--out", str(tmp_path / "r.json")]
+    status = cli.main(argv)
+    captured = capsys.readouterr()
+    return status, captured.err.splitlines()
+
+
+@pytest.mark.parametrize("argv", COMMANDS_ON_TINYCALC, ids=lambda a: a[0])
+def test_an_unknown_manifest_key_is_one_line_naming_file_and_key(broken_repo, tmp_path, capsys, argv):
+    path = broken_repo / "solutions" / "tinycalc" / "assignment.toml"
+    path.write_text(path.read_text().replace("memory_mb = 1024", "memory_mbs = 1024"))
+    status, err = run_cli(argv, tmp_path, capsys)
+    assert status == 2
+    assert len(err) == 1, err
+    assert err[0].startswith(f"autograder {argv[0]}: solutions/tinycalc/assignment.toml: unknown key "
+                             f"limits.memory_mbs (did you mean 'memory_mb'?); [limits] allows: call_seconds, ")
+    assert not (tmp_path / "r.json").exists() and not list(broken_repo.glob("dist/*.zip"))
+
+
+# `gradescope` packs the committed skeleton and renders nothing.
+@pytest.mark.parametrize("argv", [a for a in COMMANDS_ON_TINYCALC[1:] if a[0] != "gradescope"], ids=lambda a: a[0])
+def test_a_marker_error_is_one_line_naming_file_and_line(broken_repo, tmp_path, capsys, argv):
+    source = broken_repo / "solutions" / "tinycalc" / "calc.py"
+    lines = source.read_text().splitlines()
+    source.write_text("\n".join(lines[:2] + ["# {% endif %}"] + lines[2:]) + "\n")
+    status, err = run_cli(argv, tmp_path, capsys)
+    assert status == 2
+    assert len(err) == 1, err
+    assert err[0].startswith(f"autograder {argv[0]}: {source}:3: ")
+    assert "endif" in err[0]
+
+
+def _actions(parser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                yield "subcommand " + choice.dest, choice.help
+            for name, sub in action.choices.items():
+                yield from ((f"{name}: {what}", text) for what, text in _actions(sub))
+        elif not isinstance(action, argparse._HelpAction):
+            yield "option " + (action.option_strings or [action.dest])[0], action.help
+
+
+def test_every_subcommand_and_option_says_what_it_does(monkeypatch):
+    captured = {}
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args",
+                        lambda self, argv=None: captured.setdefault("parser", self) and sys.exit(0))
+    with pytest.raises(SystemExit):
+        cli.main([])
+    found = dict(_actions(captured["parser"]))
+    for name in ("grade", "release", "gradescope", "skeletons", "check-skeletons", "audit"):
+        assert f"subcommand {name}" in found
+    for option in ("--assignment", "--submission", "--out", "--sandbox", "--log-dir"):
+        assert f"grade: option {option}" in found
+    assert {what: text for what, text in found.items() if not (text and text.strip())} == {}
+    assert "implementation" not in captured["parser"].description
+
+
+def test_top_level_help_names_the_commands_and_an_example(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = capsys.readouterr().out
+    assert "grade one submission" in text
+    assert "python -m autograder grade --assignment a1_mnist --submission submission.zip" in text
+
+
+def test_an_automatic_fallback_to_no_sandbox_says_why_and_how_to_fix_it(fixture_repo, tmp_path, capsys,
+                                                                       monkeypatch):
+    from autograder import sandbox
+
+    real = sandbox._trial
+    monkeypatch.setattr(sandbox, "_trial", lambda name, slot: (None, "bubblewrap is not installed")
+                        if name == "bwrap" else (None, "needs root (to switch to an unprivileged account)")
+                        if name == "user" else real(name, slot))
+    assert cli.main(["grade", "--assignment", "tinycalc", "--submission", str(SUBMISSIONS / "clean"),
+                     "--out", str(tmp_path / "r.json")]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING: no sandbox" in err
+    assert "bwrap was not possible: bubblewrap is not installed; fix: " in err
+    assert "apt-get install bubblewrap" in err
+    assert "user was not possible: needs root" in err

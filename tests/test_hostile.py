@@ -25,6 +25,9 @@ expected.json, the verdict written before the case first ran:
     listener     the test serves a TCP port and an abstract unix socket; a connection
                  must arrive only where the verdict says the probe breaches
     max_results_bytes  how big results.json may get
+    import_penalty  the manifest's imports.penalty to grade with (default "warn", see below;
+                 the import-rule cases use A1's own, "fail-use")
+    import_errors  the manifest's import_errors.policy to grade with (default: A1's own, "zero")
     known_failure  an engine bug this case exposes (a reason, or {mode: reason}): the
                  case is an expected failure there (strict: once fixed, drop the key)
 
@@ -35,9 +38,10 @@ path), __KIT_REPO__ (this repository), __KIT_PORT__ (the test's TCP port), __KIT
 What stays fixed, so the verdict comes from the sandbox and the parent alone:
 - only the fast test files of A1 run (FAST_TESTS, plus a case's extra_tests); A1's
   full suite trains on MNIST for minutes, and no attack here needs it;
-- imports are graded with penalty "warn": the static import check would zero most of
-  these files before anything ran, hiding whether the runtime boundary holds
-  (test_static_checks_also_zero_hostile_imports shows that first line of defence);
+- imports are graded with penalty "warn" (unless the case says otherwise): no forbidden
+  module is refused at run time, so the verdict shows whether the sandbox itself holds
+  (an import finding is a note that costs nothing:
+  test_static_import_findings_cost_nothing_unless_forbidden);
 - the skeleton is rendered from solutions/ into a scratch folder (what skeletons/ holds).
 """
 
@@ -67,8 +71,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder import cli, manifest, runner, suite  # noqa: E402
+from autograder import results as results_file  # noqa: E402
 from autograder import sandbox as sandboxes  # noqa: E402
 from autograder.render import render  # noqa: E402
+
+sys.path.insert(0, str(REPO / "tests"))
+from results_check import assert_valid_results  # noqa: E402
 
 ASSIGNMENT = "a1_mnist"
 CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "submissions" / ASSIGNMENT
@@ -81,9 +89,10 @@ FAST_TESTS = ("TestActivation.*", "TestLoss.*", "TestNetwork.*", "TestSGD.*", "T
               "TestSoftmaxRegressionHidden.*", "TestOptimizerHidden.*")
 # Cases that take several seconds each (time limits, bombs, floods, walks of /).
 SLOW_CASES = ("infinite-loop", "fork-bomb", "spawn-bomb", "output-flood", "walk-for-secrets",
-              "lingering-child", "lingering-thread")
+              "lingering-child", "lingering-thread", "diverging-sgd")
 # Cases graded by a test of their own, not by test_hostile_submission.
-OWN_TEST = ("sandwich-poison", "checkpoint-malicious-pickle")
+OWN_TEST = ("sandwich-poison", "checkpoint-malicious-pickle", "sigmoid-dev-hang", "shared-folder-plant",
+            "shared-folder-probe")  # the last: test_call_limits.py
 
 
 def load_case(case):
@@ -145,10 +154,12 @@ class _Assignment(manifest.Manifest):
         return self.skeleton_root
 
 
-def assignment(limits=None, import_penalty="warn"):
+def assignment(limits=None, import_penalty="warn", import_errors=None):
     real = manifest.load(ASSIGNMENT)
     fields = {f.name: getattr(real, f.name) for f in dataclasses.fields(real)}
     fields["import_penalty"] = import_penalty
+    if import_errors:
+        fields["import_error_policy"] = import_errors
     if limits:
         fields["limits"] = dataclasses.replace(real.limits, **limits)
     return _Assignment(**fields)
@@ -307,7 +318,7 @@ def grade(case, spec, mode, scratch_root, values, *, import_penalty="warn", sett
     """
     work = Path(tempfile.mkdtemp(prefix=f"{case}-", dir=scratch_root))
     submission = build_submission(case, spec, work, values)
-    view = assignment(spec.get("limits"), import_penalty)
+    view = assignment(spec.get("limits"), import_penalty, spec.get("import_errors"))
     with selected_tests(spec.get("extra_tests", ())) as ran, pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(scratch_root))  # the grader's scratch: runner's TemporaryDirectory
         mp.chdir(REPO)  # as `make grade` runs it
@@ -317,9 +328,10 @@ def grade(case, spec, mode, scratch_root, values, *, import_penalty="warn", sett
             status = cli.main(["grade", "--assignment", ASSIGNMENT, "--submission", str(submission),
                                "--out", values["__KIT_OUT__"], "--sandbox", mode])
             assert status == 0, f"autograder grade exited with status {status}"
-            results = json.loads(Path(values["__KIT_OUT__"]).read_text())
+            results = assert_valid_results(values["__KIT_OUT__"])
         else:
-            results = runner.grade(view, submission, sandbox=mode)
+            results = assert_valid_results(results_file.write(work / "results.json",
+                                                              runner.grade(view, submission, sandbox=mode)))
     if settle:
         wait_for_account(mode)
     jsonschema.validate(results, SCHEMA)
@@ -458,7 +470,7 @@ def test_hostile_submission(case, sandbox_mode, scratch):
     if listener:
         values["__KIT_PORT__"] = str(listener.port)
     try:
-        results, ran = grade(case, spec, mode, scratch, values)
+        results, ran = grade(case, spec, mode, scratch, values, import_penalty=spec.get("import_penalty", "warn"))
     finally:
         if listener:
             listener.close()
@@ -556,6 +568,34 @@ def test_clean_hostile_clean_sandwich(scratch):
     assert not left, f"the poisoning daemon outlived its grading: {left}"
 
 
+def mode_params(modes):
+    """`modes` as parameters, skipped with the reason where this host cannot run one."""
+    return [pytest.param(m, marks=[pytest.mark.skip(reason=f"sandbox {m} unavailable here: {available(m)}")]
+                         if available(m) else []) for m in modes]
+
+
+@pytest.mark.parametrize("sandbox_mode", mode_params(("bwrap", "user", "none")))
+def test_shared_folders_carry_nothing_to_the_next_grading(sandbox_mode, scratch):
+    """A submission leaves files in /run/lock, /dev/shm, /tmp and /var/tmp; does the next
+    one, graded in the same slot with the same mark, find none of them? (It must, with
+    --sandbox none: proof that the probe tests the boundary.)"""
+    mode = sandbox_mode
+    values = placeholders(scratch, scratch / "unused.json")
+    plant, probe = load_case("shared-folder-plant"), load_case("shared-folder-probe")
+    left = [f"{folder}/kit-hostile-leftover-{values['__KIT_MARK__']}"
+            for folder in ("/run/lock", "/dev/shm", "/tmp", "/var/tmp")]
+    try:
+        planted, ran = grade("shared-folder-plant", plant, mode, scratch, values)
+        problems = verdict_problems(planted, ran, plant["verdict"])
+        probed, ran = grade("shared-folder-probe", probe, mode, scratch, values)
+        problems += verdict_problems(probed, ran, probe.get("by_mode", {}).get(mode, probe["verdict"]))
+    finally:
+        for path in left:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    assert not problems, "\n".join(problems)
+
+
 ZOMBIES_COUNT = ("engine bug: Sandbox.kill returns while the killed processes of the worker account are still "
                  "zombies (reparented to init), and they count against the next worker's RLIMIT_NPROC; fix: in "
                  "kill(), wait until the account has no process left, or make the grader a child subreaper "
@@ -597,17 +637,17 @@ def test_process_limit_is_whole_for_the_next_grading(sandbox_mode, scratch):
     assert not verdict_problems(results, ran, forker["verdict"])
 
 
-def test_static_checks_also_zero_hostile_imports(scratch):
-    """With A1's real import penalty (zero-file), are the network attack's tests zeroed
-    by the static check before the sandbox is even needed?"""
+def test_static_import_findings_cost_nothing_unless_forbidden(scratch):
+    """With A1's real import penalty (fail-use), is the network attack's `import socket` (a
+    module that cannot do the student's work) a visible note worth 0 points, with no test
+    zeroed for it? (Under the old zero-file rule every test running the file scored 0.)"""
     spec = load_case("network")
     values = placeholders(scratch, scratch / "unused.json")
-    results, ran = grade("network", spec, strongest(), scratch, values, import_penalty="zero-file")
-    problems = verdict_problems(results, ran, {
-        "zero": ["test_relu_dev", "test_sigmoid"], "free": ["*"],
-        "messages": {"test_relu_dev": "breaks the import rules"}})
+    results, ran = grade("network", spec, strongest(), scratch, values, import_penalty="fail-use")
     findings = [t for t in results["tests"] if t["name"].startswith("Static check (import)")]
     assert findings and any("socket" in t.get("output", "") for t in findings), results["tests"][:3]
+    assert all(t["max_score"] == 0 for t in findings)
+    problems = verdict_problems(results, ran, {"zero": ["test_relu_dev"], "full": "others"})
     assert not problems, "\n".join(problems)
 
 
@@ -687,7 +727,8 @@ def test_fixtures_are_attacks_on_student_files():
             elif not path.read_text().startswith(MARKER + "\n"):
                 problems.append(f"{case}/{rel}: does not start with the marker line")
         unknown = set(spec) - {"attack", "modes", "via", "format", "limits", "extra_tests", "symlinks", "zip_entries",
-                               "listener", "survivors", "max_results_bytes", "known_failure", "verdict", "by_mode"}
+                               "listener", "survivors", "max_results_bytes", "known_failure", "verdict", "by_mode",
+                               "import_penalty", "import_errors"}
         if unknown:
             problems.append(f"{case}/expected.json: unknown keys {sorted(unknown)}")
     assert not problems, "\n".join(problems)

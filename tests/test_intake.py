@@ -97,11 +97,16 @@ def test_zip_slip_is_refused(tmp_path):
 @pytest.mark.parametrize("name, reason", [
     ("/etc/passwd", "absolute path"),
     ("/utils.py", "absolute path"),
-    ("models\\net.py", "backslash in the path (zip paths use '/')"),
     ("C:/utils.py", "drive letter in the path"),
+    # Backslashes are read as folders (as unzip and 7-Zip do), then checked like any path.
+    ("..\\utils.py", "'..' in the path would leave the submission folder"),
+    ("models\\..\\..\\utils.py", "'..' in the path would leave the submission folder"),
+    ("\\utils.py", "absolute path"),
+    ("\\\\server\\share\\utils.py", "absolute path"),
+    ("C:\\kit\\utils.py", "drive letter in the path"),
 ])
 def test_unsafe_names_are_refused(tmp_path, name, reason):
-    """Are absolute paths, backslashes and drive letters refused by name, never taken?"""
+    """Are absolute paths, drive letters and '..' refused by name (after backslashes become '/'), never taken?"""
     intake, ws = intake_of(tmp_path, [(name, UTILS)])
     assert intake.problems == [f"{name}: refused: {reason}"]
     assert intake.files == [] and intake.missing == ["utils.py", "models/net.py"]
@@ -195,12 +200,26 @@ def test_file_over_the_cap_is_refused(tmp_path):
     assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"] and not intake.fatal
 
 
-def test_total_over_the_cap_is_fatal(tmp_path):
-    """Is a submission that unpacks past max_submission_mb refused as a whole?"""
-    chunk = os.urandom(9000)  # incompressible, under the per-file cap
-    intake, _ = intake_of(tmp_path, [("utils.py", UTILS)] + [(f"notes/{i}.bin", chunk) for i in range(6)])
-    assert intake.fatal and intake.files == []
-    assert intake.problems == ["submission.zip: unpacks to 52.8 KB (data files and junk aside); the limit is 0.05 MB"]
+def test_total_over_the_cap_refuses_the_largest_files_first(tmp_path):
+    """Past max_submission_mb, are the largest files refused (by name, with the limit) until
+    the rest fits, a student file among them included, and everything else still taken?"""
+    big_utils = b"# padding\n" * 980  # 9800 bytes: under the 0.01 MB file cap, the largest file
+    notes = [(f"notes/{i}.bin", os.urandom(9000 - i)) for i in range(5)]
+    intake, ws = intake_of(tmp_path, [("utils.py", big_utils), ("models/net.py", NET)] + notes)
+    total = "53.6 KB"  # 9800 + 5 * 9000 - 10 + len(NET) = 54868 bytes
+    assert not intake.fatal
+    assert intake.problems == [
+        f"utils.py: refused: 9.6 KB; submission.zip unpacks to {total} (data files and junk aside), over the "
+        f"0.05 MB limit for the whole submission, and the largest files are refused first"]
+    assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"]
+    assert intake.refused == {"utils.py": "9.6 KB; the whole submission may unpack to at most 0.05 MB"}
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+    # Without the big student file, the largest note goes first, and only it.
+    (tmp_path / "again").mkdir()
+    intake, _ = intake_of(tmp_path / "again", [("utils.py", UTILS), ("models/net.py", NET)] + notes + [
+        ("notes/big.bin", os.urandom(9500))])
+    assert [p.split(":")[0] for p in intake.problems] == ["notes/big.bin"]
+    assert intake.files == ["utils.py", "models/net.py"] and intake.refused == {}
 
 
 def test_zip_bomb_is_fatal(tmp_path):
@@ -228,13 +247,24 @@ def test_lying_header_is_fatal(tmp_path):
     assert (tmp_path / "ws" / "models/net.py").read_bytes() == skeleton_text("models/net.py")
 
 
-def test_duplicate_entries_are_refused(tmp_path):
-    """Is a path that appears twice refused (which copy was meant is unknowable), the rest taken?"""
+def test_duplicate_entries_that_differ_are_refused(tmp_path):
+    """Is a path held twice with different contents refused by name (which copy was meant is unknowable)?"""
     with pytest.warns(UserWarning, match="Duplicate name"):
         intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("utils.py", b"import os\n"), ("models/net.py", NET)])
-    assert intake.problems == ["utils.py: refused: the submission holds it 2 times"]
+    assert intake.problems == ["utils.py: refused: the submission holds 2 copies of it with different contents "
+                               "(which one was meant is unknowable); submit one"]
     assert intake.files == ["models/net.py"] and intake.missing == ["utils.py"]
+    assert intake.refused == {"utils.py": "the submission holds different copies of it"}
     assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def test_identical_duplicate_entries_are_taken_once(tmp_path):
+    """Are identical duplicate entries (some zip tools add a folder twice) one file, taken without a word?"""
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("models/net.py", NET), ("utils.py", UTILS),
+                                          ("models/net.py", NET), ("models/net.py", NET)])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "utils.py").read_bytes() == UTILS and (ws / "models/net.py").read_bytes() == NET
 
 
 def test_wrapping_folder_and_junk(tmp_path):
@@ -380,3 +410,261 @@ def test_oversized_file_in_a_folder_is_refused(tmp_path):
     intake = prepare_workspace(folder, TOY, tmp_path / "ws")
     assert intake.problems == ["utils.py: refused: 19.5 KB unpacked; the limit for this file is 0.01 MB"]
     assert intake.files == ["models/net.py"]
+
+
+# -- where the assignment is in the zip, and how it was zipped (issue 9) -------------------
+
+def test_wrapping_folder_with_a_write_up_beside_it(tmp_path):
+    """Is the wrapper found by the files the manifest expects, with a report and junk beside it at the top?"""
+    intake, ws = intake_of(tmp_path, [
+        ("report.pdf", b"%PDF-1.4"), ("assignment1/utils.py", UTILS), ("assignment1/models/net.py", NET),
+        ("assignment1/main.py", b"print('mine')\n"), ("__MACOSX/assignment1/._utils.py", b"\0"),
+        ("._report.pdf", b"\0"), (".DS_Store", b"\0"), ("assignment1/data/train.csv", os.urandom(60_000))])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "models/net.py").read_bytes() == NET
+    assert (ws / "main.py").read_bytes() == skeleton_text("main.py")
+
+
+def test_the_assignment_is_found_however_deep(tmp_path):
+    """Is a kit zipped from far above it (a home folder path, notes beside it) found at its own root?"""
+    intake, ws = intake_of(tmp_path, [
+        ("Users/ana/Desktop/notes.txt", b"todo"), ("Users/ana/Desktop/hw/kit/utils.py", UTILS),
+        ("Users/ana/Desktop/hw/kit/models/net.py", NET), ("Users/ana/Desktop/hw/kit/models/__init__.py", b"")])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "utils.py").read_bytes() == UTILS
+
+
+def test_a_partial_backup_copy_does_not_compete(tmp_path):
+    """Does the root holding more expected files win over an old copy of one file inside it?"""
+    intake, ws = intake_of(tmp_path, [("kit/utils.py", UTILS), ("kit/models/net.py", NET),
+                                      ("kit/old/models/net.py", b"# old attempt\n")])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (ws / "models/net.py").read_bytes() == NET
+
+
+def test_two_identical_copies_of_the_kit_are_one(tmp_path):
+    intake, ws = intake_of(tmp_path, [("a/utils.py", UTILS), ("a/models/net.py", NET),
+                                      ("b/utils.py", UTILS), ("b/models/net.py", NET)])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+
+
+def test_two_different_copies_of_the_kit_are_refused_with_a_clear_message(tmp_path):
+    """Two equally complete roots that differ: which to grade is unknowable; does the message name both?"""
+    intake, ws = intake_of(tmp_path, [("final/utils.py", UTILS), ("final/models/net.py", NET),
+                                      ("draft/utils.py", UTILS), ("draft/models/net.py", b"# draft\n")])
+    assert intake == Intake(files=[], missing=[], problems=[
+        "submission.zip: holds two different copies of the assignment, in draft/ and final/; which one to grade "
+        "is unknowable, so nothing was taken (submit one copy only)"], fatal=True)
+    assert (ws / "utils.py").read_bytes() == skeleton_text("utils.py")
+
+
+def windows_entry(name):
+    """A ZipInfo as PowerShell 5's Compress-Archive writes it: backslashes, made on FAT/NTFS."""
+    info = zipfile.ZipInfo(name)
+    info.create_system = 0
+    info.external_attr = 0x20  # the MS-DOS archive bit, no Unix mode
+    return info
+
+
+def test_backslash_paths_read_as_folders(tmp_path):
+    """Are Compress-Archive's `kit\\models\\net.py` entries read as folders, wrapper and all?"""
+    intake, ws = intake_of(tmp_path, [(windows_entry("kit\\utils.py"), UTILS),
+                                      (windows_entry("kit\\models\\net.py"), NET),
+                                      (windows_entry("kit\\..\\..\\evil.py"), b"")])
+    assert intake.problems == ["kit\\..\\..\\evil.py: refused: '..' in the path would leave the submission folder"]
+    assert intake.files == ["utils.py", "models/net.py"] and not intake.fatal
+    assert (ws / "models/net.py").read_bytes() == NET
+    assert not (tmp_path / "evil.py").exists()
+
+
+def test_backslash_names_in_a_folder_read_as_folders(tmp_path):
+    """An upload unpacked by a tool that kept `models\\net.py` as a file name: is it models/net.py?"""
+    folder = make_folder(tmp_path / "sub", {"utils.py": UTILS, "models\\net.py": NET, "..\\x.py": b""})
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake.problems == ["..\\x.py: refused: '..' in the path would leave the submission folder"]
+    assert intake.files == ["utils.py", "models/net.py"]
+    assert (tmp_path / "ws" / "models/net.py").read_bytes() == NET
+
+
+def test_a_flat_upload_is_placed_by_base_name(tmp_path):
+    """Single files dragged into Gradescope (no folders): is net.py placed as models/net.py?"""
+    folder = make_folder(tmp_path / "sub", {"utils.py": UTILS, "net.py": NET, "main.py": b""})
+    intake = prepare_workspace(folder, TOY, tmp_path / "ws")
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+    assert (tmp_path / "ws" / "models/net.py").read_bytes() == NET
+    assert not (tmp_path / "ws" / "net.py").exists()
+    (tmp_path / "zipped").mkdir()
+    intake, _ = intake_of(tmp_path / "zipped", [("hw1/net.py", NET), ("hw1/utils.py", UTILS)])  # flat, in a wrapper
+    assert intake.files == ["utils.py", "models/net.py"] and intake.problems == []
+
+
+def test_a_flat_file_whose_base_name_is_ambiguous_is_named(tmp_path):
+    """Two expected files named __init__.py: is the flat one left unplaced, with a message saying which?"""
+    manifest = FixtureManifest(**{**{f: getattr(TOY, f) for f in TOY.__dataclass_fields__},
+                                  "student_files": ("utils.py", "models/net.py", "models/__init__.py",
+                                                    "configs/__init__.py")})
+    intake, ws = intake_of(tmp_path, [("utils.py", UTILS), ("net.py", NET), ("__init__.py", b"X = 1\n")], manifest)
+    assert intake.problems == ["__init__.py: could not be placed: the assignment has 2 files named __init__.py "
+                               "(models/__init__.py, configs/__init__.py); submit it inside its folder"]
+    assert intake.files == ["utils.py", "models/net.py"]
+    assert intake.missing == ["models/__init__.py", "configs/__init__.py"]
+    assert (ws / "models/__init__.py").read_bytes() == skeleton_text("models/__init__.py")
+
+
+def test_crlf_and_bom_are_taken_byte_for_byte(tmp_path):
+    """Are CRLF line ends and a UTF-8 BOM kept as they are (Python reads both; grading is checked in test_runner)?"""
+    utils = b"\xef\xbb\xbf" + UTILS.replace(b"\n", b"\r\n")
+    intake, ws = intake_of(tmp_path, [("utils.py", utils)])
+    assert intake.files == ["utils.py"] and (ws / "utils.py").read_bytes() == utils
+
+
+# -- oversized files cost only themselves (issue 8) ----------------------------------------
+
+ZERO_CHUNK = bytes(8 * 1024 * 1024)
+
+
+class SparseWriter:
+    """A file object for zipfile that skips over chunks of zeros: a stored 460 MB zip costs no disk."""
+
+    def __init__(self, path):
+        self.f = open(path, "wb")
+
+    def write(self, data):
+        if len(data) == len(ZERO_CHUNK) and data == ZERO_CHUNK:
+            self.f.seek(len(data), os.SEEK_CUR)
+            return len(data)
+        return self.f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+
+def sparse_zip(path, entries):
+    """Write a stored zip of (name, bytes or a size in MB of zeros); return its path."""
+    fileobj = SparseWriter(path)
+    with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in entries:
+            if isinstance(data, bytes):
+                zf.writestr(name, data)
+                continue
+            with zf.open(zipfile.ZipInfo(name), "w", force_zip64=True) as f:
+                for _ in range(data // 8):
+                    f.write(ZERO_CHUNK)
+    fileobj.f.close()
+    return path
+
+
+def a2_manifest():
+    from autograder import manifest
+    return manifest.load("a2_cnn/part2-pytorch")
+
+
+def a2_files(manifest, checkpoints):
+    """The reference's student files, then `checkpoints` ({name: bytes or MB of zeros})."""
+    return ([(rel, (manifest.root / rel).read_bytes()) for rel in manifest.student_files]
+            + [(f"checkpoints/{name}", data) for name, data in checkpoints.items()])
+
+
+def test_one_oversized_checkpoint_is_refused_and_only_it(tmp_path):
+    """Part 2 with 460 MB of checkpoints (one of 456 MB): is that one refused, naming its limit, the rest taken?"""
+    manifest = a2_manifest()
+    real = {name: (manifest.root / "checkpoints" / name).read_bytes() for name in ("twolayernet.pth", "vanillacnn.pth")}
+    zip_path = sparse_zip(tmp_path / "submission.zip", a2_files(manifest, {**real, "mymodel.pth": 456}))
+    intake = prepare_workspace(zip_path, manifest, tmp_path / "ws")
+    assert not intake.fatal
+    assert intake.problems == ["checkpoints/mymodel.pth: refused: 456.0 MB unpacked; the limit for this file is 100 MB"]
+    assert intake.refused == {"checkpoints/mymodel.pth": "456.0 MB, over the 100 MB limit for this file"}
+    assert intake.files == [*manifest.student_files, "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth"]
+    assert intake.missing == []
+    assert not (tmp_path / "ws" / "checkpoints/mymodel.pth").exists()
+
+
+def test_checkpoints_over_the_total_cap_refuse_the_largest_first(tmp_path):
+    """Three checkpoints under their own 100 MB cap but 120 MB together: is only the largest refused?"""
+    manifest = a2_manifest()
+    zip_path = sparse_zip(tmp_path / "submission.zip", a2_files(
+        manifest, {"twolayernet.pth": 32, "vanillacnn.pth": 40, "mymodel.pth": 48}))
+    intake = prepare_workspace(zip_path, manifest, tmp_path / "ws")
+    assert not intake.fatal
+    assert [p.split(": refused: ")[0] for p in intake.problems] == ["checkpoints/mymodel.pth"]
+    assert "over the 100 MB limit for the whole submission" in intake.problems[0]
+    assert intake.refused == {"checkpoints/mymodel.pth": "48.0 MB; the whole submission may unpack to at most 100 MB"}
+    assert intake.files == [*manifest.student_files, "checkpoints/twolayernet.pth", "checkpoints/vanillacnn.pth"]
+
+
+# -- graded end to end through runner.grade ----------------------------------------------
+
+CALC = Path(__file__).parent / "fixtures" / "submissions" / "clean" / "calc.py"
+
+
+def graded(manifest, submission):
+    from autograder import results, runner
+    outcome = runner.grade(manifest, submission, sandbox="none")
+    results.validate(outcome)
+    return outcome
+
+
+def test_graded_a_wrapper_with_a_write_up_beside_it(tinycalc, tmp_path):
+    """Issue 9: `report.pdf` next to `assignment1/` scored 0; is it full marks now?"""
+    path = make_zip(tmp_path / "submission.zip", [("report.pdf", b"%PDF-1.4"), ("assignment1/calc.py", CALC.read_bytes()),
+                                                   ("__MACOSX/assignment1/._calc.py", b"\0")])
+    assert graded(tinycalc, path)["score"] == 8
+
+
+def test_graded_identical_duplicate_entries_cost_nothing(tinycalc, tmp_path):
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        path = make_zip(tmp_path / "submission.zip", [("calc.py", CALC.read_bytes()), ("calc.py", CALC.read_bytes())])
+    outcome = graded(tinycalc, path)
+    assert outcome["score"] == 8 and all(t["status"] == "passed" for t in outcome["tests"])
+
+
+def test_graded_a_compress_archive_zip_with_crlf_and_a_bom(tinycalc, tmp_path):
+    """PowerShell 5 on Windows: backslash paths, CRLF line ends, a BOM from the editor: full marks?"""
+    source = b"\xef\xbb\xbf" + CALC.read_bytes().replace(b"\n", b"\r\n")
+    path = make_zip(tmp_path / "submission.zip", [(windows_entry("hw\\calc.py"), source),
+                                                   (windows_entry("hw\\notes.txt"), b"done\r\n")])
+    outcome = graded(tinycalc, path)
+    assert outcome["score"] == 8 and all(t["status"] == "passed" for t in outcome["tests"])
+
+
+def test_graded_a_refused_file_names_its_limit_and_every_test_is_listed(tinycalc, tmp_path):
+    """Issue 8: an oversized student file is refused alone: the rest is graded, every test listed with
+    its points, and the missing-file entry says the file was refused and names the limit."""
+    from dataclasses import replace
+    manifest = replace(tinycalc, limits=replace(tinycalc.limits, max_file_mb=0.001))
+    path = make_zip(tmp_path / "submission.zip", [("calc.py", CALC.read_bytes() + b"#" * 2000)])
+    outcome = graded(manifest, path)
+    points = {t["name"]: (t["score"], t["max_score"]) for t in outcome["tests"]}
+    assert outcome["score"] == 0 and sum(m for _, m in points.values()) == 8
+    missing = next(t for t in outcome["tests"] if t["name"] == "Submission: calc.py is missing")
+    assert missing["output"].startswith("calc.py was refused (")
+    assert "over the 0.001 MB limit for this file), so the starter code's version was graded" in missing["output"]
+
+
+def test_a_failed_test_that_needed_a_refused_checkpoint_says_why():
+    """A checkpoint test failing with `... is missing` also says that the file was refused, and why."""
+    from autograder import results, runner
+    needed = results.TestRecord(name="MyModel checkpoint", weight=10.0, failed=True,
+                                message="checkpoints/mymodel.pth is missing: train the model and keep the saved checkpoint")
+    other = results.TestRecord(name="VanillaCNN checkpoint", weight=5.0, failed=True, message="accuracy 0.1")
+    runner.note_refused([needed, other], {"checkpoints/mymodel.pth": "456.0 MB, over the 100 MB limit for this file"})
+    assert needed.notes == ["checkpoints/mymodel.pth in your submission was refused (456.0 MB, over the 100 MB "
+                            "limit for this file), so this test ran without it."]
+    assert other.notes == []
+
+
+@pytest.mark.slow
+def test_graded_a1_as_a_real_student_zipped_it(tmp_path):
+    """A1's reference zipped by hand: a wrapper with report.pdf beside it, __MACOSX, a duplicate entry,
+    CRLF line ends, and 150 MB of saved weights (over the 100 MB submission cap): 70/70, every test listed."""
+    from autograder import manifest
+    a1 = manifest.load("a1_mnist")
+    files = [(f"assignment1/{rel}", (a1.root / rel).read_bytes().replace(b"\n", b"\r\n")) for rel in a1.student_files]
+    files += [("report.pdf", b"%PDF-1.4"), ("__MACOSX/assignment1/._utils.py", b"\0"), files[0],
+              ("assignment1/weights.npy", 152)]
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        path = sparse_zip(tmp_path / "submission.zip", files)
+    outcome = graded(a1, path)
+    refused = [t["output"] for t in outcome["tests"] if t["name"] == "Submission: a file was refused"]
+    assert len(refused) == 1 and refused[0].startswith("assignment1/weights.npy: refused: 152.0 MB;")
+    assert outcome["score"] == 70 and sum(t["max_score"] for t in outcome["tests"]) == 70

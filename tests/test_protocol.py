@@ -179,3 +179,108 @@ def test_a_huge_json_part_is_refused_before_parsing():
     tree, buffers = p.encode(np.zeros(1_000_000))
     message, got = p.read_message(io.BytesIO(p.pack(tree, buffers)), max_header_bytes=1_000_000)
     assert len(got[0]) == 8_000_000
+
+
+def test_a_deeply_nested_header_is_a_protocol_error_not_a_recursion_error():
+    """JSON nested past the parser's recursion limit: ProtocolError, like any bad header."""
+    head = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(protocol.ProtocolError, match="nested too deeply"):
+        protocol.read_message(io.BytesIO(struct.pack("<Q", len(head)) + head))
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x.astype(">f8"),
+    lambda x: x.astype(">i4"),
+    lambda x: np.asmatrix(x),
+    lambda x: x.astype(np.longdouble),
+    lambda x: np.asfortranarray(x),
+    lambda x: x[:, ::2],
+    lambda x: x.astype(np.clongdouble),
+], ids=["big-endian float", "big-endian int", "matrix", "longdouble", "fortran", "strided", "clongdouble"])
+def test_other_representations_of_numbers_cross_as_plain_arrays(make):
+    """Big-endian, np.matrix, long double and any memory layout: the numbers cross as a plain,
+    native, allowed-dtype ndarray (float64 for long double), never a handle."""
+    x = np.arange(12.0).reshape(3, 4)
+    value = make(x)
+    got = round_trip(value)
+    assert type(got) is np.ndarray and got.dtype.str in protocol.ALLOWED_DTYPES
+    assert got.shape == np.asarray(value).shape
+    np.testing.assert_array_equal(got, np.asarray(value))
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    got = round_trip(np.array(2.5, dtype=">f8"))
+    assert type(got) is np.ndarray and got.shape == () and got == 2.5
+
+
+def test_long_double_scalars_cross_as_float64():
+    got = round_trip(np.longdouble(0.25))
+    assert type(got) is np.float64 and got == 0.25
+
+
+@pytest.mark.parametrize("value", [np.array(["a"]), np.array([1], dtype=object),
+                                   np.zeros(2, dtype=[("a", "<f8")]), np.array(["2020-01-01"], dtype="M8[D]")])
+def test_what_is_not_numbers_is_still_refused_with_its_type(value):
+    with pytest.raises(protocol.ProtocolError, match="cannot send an object of type ndarray"):
+        protocol.encode(value)
+
+
+def test_an_array_subclass_of_student_code_is_still_refused():
+    class Lying(np.ndarray):
+        pass
+
+    with pytest.raises(protocol.ProtocolError, match="Lying"):
+        protocol.encode(np.zeros(3).view(Lying))
+
+
+def test_an_integer_decode_would_refuse_is_refused_when_sent():
+    with pytest.raises(protocol.ProtocolError, match="4000 digits"):
+        protocol.encode(10**4100)
+    assert round_trip(10**3999) == 10**3999
+
+
+GOOD_REPLIES = [
+    ({"ok": True, "value": 3, "output": "", "output_bytes": 0}, []),
+    ({"ok": True, "value": {"$array": 0, "dtype": "<f8", "shape": [1]}, "output": "x", "output_bytes": 1},
+     [b"\0" * 8]),
+    ({"ok": False, "error": {"type": "ValueError", "message": "m", "traceback": ""}, "output": "",
+      "output_bytes": 0}, []),
+    ({"ok": True}, []),
+]
+BAD_REPLIES = [
+    ([], []),
+    ({"ok": 1}, []),
+    ({"ok": True, "output": ["a", "list"]}, []),
+    ({"ok": True, "output": None}, []),
+    ({"ok": True, "output_bytes": "5"}, []),
+    ({"ok": True, "output_bytes": -1}, []),
+    ({"ok": True, "output_bytes": True}, []),
+    ({"ok": False, "error": "text"}, []),
+    ({"ok": False, "error": {"type": ["ValueError"]}}, []),
+    ({"ok": False, "error": {"message": 5}}, []),
+    ({"ok": False, "error": {"traceback": {}}}, []),
+    ({"ok": True, "value": {"$array": 0, "dtype": ">f8", "shape": [1]}}, [b"\0" * 8]),
+    ({"ok": True, "value": {"$pickle": "x"}}, []),
+]
+
+
+@pytest.mark.parametrize("reply, buffers", GOOD_REPLIES)
+def test_well_formed_replies_pass_the_check(reply, buffers):
+    protocol.check_reply(reply, buffers)
+
+
+@pytest.mark.parametrize("reply, buffers", BAD_REPLIES)
+def test_a_reply_field_of_the_wrong_type_is_refused(reply, buffers):
+    with pytest.raises(protocol.ProtocolError):
+        protocol.check_reply(reply, buffers)
+
+
+def test_tensors_of_bfloat16_and_zero_dimensions_cross_as_numbers():
+    torch = pytest.importorskip("torch")
+    x = torch.tensor([[0.5, -2.0], [3.0, 1.25]], dtype=torch.bfloat16)
+    tree, buffers = protocol.encode(x.t())
+    got = protocol.decode(tree, buffers, torch_module=torch)
+    assert type(got) is torch.Tensor and got.dtype == torch.float32
+    assert torch.equal(got, x.t().float())
+    tree, buffers = protocol.encode(torch.tensor(2.5))
+    assert protocol.decode(tree, buffers, torch_module=torch).shape == ()

@@ -1,6 +1,7 @@
 """Do the skeletons, the student zip and the audit behave as the instructor expects?"""
 
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -96,12 +97,7 @@ def _zip_with(tmp_path, a1, plant):
     tree = tmp_path / A1
     release.stage_student_tree(a1, tree)
     plant(tree)
-    zip_path = tmp_path / "planted.zip"
-    with zipfile.ZipFile(zip_path, "w") as zf:
-        for path in tree.rglob("*"):
-            if path.is_file():
-                zf.write(path, path.relative_to(tmp_path).as_posix())
-    return zip_path
+    return release.write_zip(tmp_path / "planted.zip", release.tree_entries(tree, A1, skip=()))
 
 
 def test_clean_zip_passes_the_leak_scan(tmp_path, a1):
@@ -145,3 +141,77 @@ def test_hidden_labels_and_data_never_reach_the_skeleton():
         assert not files & set(m.data), name
         if m.evaluation:
             assert m.evaluation.labels not in files, name
+
+
+A2_PART1 = "a2_cnn/part1-convnet"
+
+
+def test_public_tests_ship_fixture_values_not_reference_forwards(tmp_path):
+    """Does A2 part 1's student tree hold the offline fixtures, no reference implementation,
+    and pass the helper audit as it is?"""
+    m = manifest.load(A2_PART1)
+    tree = tmp_path / "part1"
+    release.stage_student_tree(m, tree)
+    assert not (tree / "tests" / "_reference_ops.py").exists()
+    assert (tree / "tests" / "fixtures" / "conv.npz").is_file()
+    assert audit.check_test_helpers(m, tree / "tests") == []
+
+
+def test_audit_names_a_planted_helper_module_and_function(tmp_path):
+    """Is a helper module (a reference forward) or an unlisted function in a shipped test
+    file caught by the student-tree audit, by file, line and name?"""
+    m = manifest.load(A2_PART1)
+    tree = tmp_path / "part1"
+    release.stage_student_tree(m, tree)
+    (tree / "tests" / "_reference_ops.py").write_text(
+        "import numpy as np\n\n\ndef relu_forward(x):\n    return np.maximum(x, 0)\n")
+    with open(tree / "tests" / "test_relu.py", "a") as f:
+        f.write("\n\ndef conv_forward(x, w, b):\n    return x\n\n\n"
+                "class TestMore(StudentTestCase):\n    def expected(self):\n        return 1\n\n"
+                "    def test_more(self):\n        pass\n")
+    problems = audit.check_student_tree(m, tree)
+    listed = "is neither a test case nor a helper listed in [release] test_helpers"
+    assert f"tests/_reference_ops.py:4: relu_forward {listed}" in "\n".join(problems)
+    assert any(p.startswith("tests/test_relu.py:") and f"conv_forward {listed}" in p for p in problems)
+    assert any(f"TestMore.expected {listed}" in p for p in problems)
+    assert not [p for p in problems if "test_more" in p or "two_sgd_steps" in p or "load_fixture" in p]
+
+
+def test_leak_scan_reads_only_shipped_files(tinycalc, monkeypatch):
+    """Does the leak scan leave the assignment's data unread (A1's is over 100 MB of CSV)?"""
+    read = []
+    for method in ("read_text", "read_bytes"):
+        original = getattr(pathlib.Path, method)
+
+        def recording(self, *args, _original=original, **kwargs):
+            read.append(self.resolve())
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(pathlib.Path, method, recording)
+    audit._secret_lines(["tinycalc"])
+    audit._secret_hashes(["tinycalc"])
+    data = (tinycalc.root / tinycalc.data[0]).resolve()
+    assert data.is_file() and (tinycalc.root / "calc.py").resolve() in read
+    assert data not in read
+
+
+def test_zip_writer_is_reproducible_and_keeps_modes(tmp_path):
+    """Does the one zip writer give identical bytes for the same tree, fixed dates and the
+    files' modes (an executable script stays executable)?"""
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "run.sh").write_text("#!/bin/sh\n")
+    (tree / "sub" / "run.sh").chmod(0o755)
+    (tree / "data.txt").write_text("x\n")
+    (tree / "__pycache__").mkdir()
+    (tree / "__pycache__" / "a.pyc").write_bytes(b"\0")
+    first = release.write_zip(tmp_path / "a.zip", [*release.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
+    second = release.write_zip(tmp_path / "b.zip", [*release.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        assert zf.read("extra.txt") == b"hi"
+    assert sorted(infos) == ["extra.txt", "top/data.txt", "top/sub/run.sh"]
+    assert infos["top/sub/run.sh"].external_attr >> 16 & 0o777 == 0o755
+    assert infos["top/data.txt"].external_attr >> 16 & 0o777 == 0o644
+    assert {i.date_time for i in infos.values()} == {release.ZIP_DATE}

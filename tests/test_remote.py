@@ -1,15 +1,29 @@
 """Does the remote transport capture every print, survive every way a worker dies, and
 keep the budget, in every sandbox mode?"""
 
+import json
+import os
 import random
+import struct
+import sys
+import threading
+import time
+import unittest
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from autograder import remote, sandbox
+from autograder import protocol, remote, results, runner, sandbox
 from autograder.manifest import Limits
 from autograder.student import StudentError
+from autograder.worker import Worker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results_check import assert_valid_results  # noqa: E402
 
 LIMITS = Limits(call_seconds=3, submission_seconds=120, memory_mb=1024, processes=32, file_size_mb=8)
 
@@ -147,3 +161,203 @@ def _works(mode):
         return True
     except sandbox.SandboxUnavailable:
         return False
+
+
+# -- a fake worker that answers with anything ------------------------------------------------
+#
+# The peer runs in a thread of this process, over two real pipes, and answers each request
+# with the real Worker's reply (on the fixture assignment's reference solution) or, as the
+# plan says, with a tampered one. The grading around it is the runner's own.
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                max_size=3), max_leaves=6)
+FIELDS = ("ok", "output", "output_bytes", "error", "value")
+# framing: the channel is broken (then closed); field: fields of a real reply replaced;
+# nested: a frame nested past the JSON parser's limit, then a framed reply of nothing
+TAMPER = st.one_of(
+    st.just(("good",)),
+    st.tuples(st.just("framing"), st.binary(max_size=40)),
+    st.tuples(st.just("field"), st.dictionaries(st.sampled_from(FIELDS), JSON, min_size=1, max_size=3)),
+    st.just(("nested",)),
+)
+
+
+def _test_in_flight(main):
+    frame = sys._current_frames().get(main)
+    while frame is not None:
+        test = frame.f_locals.get("self")
+        if isinstance(test, unittest.TestCase):
+            return test.id()
+        frame = frame.f_back
+    return None
+
+
+class _PeerProc:
+    """Looks like the worker's Popen to RemoteTransport; a thread serves the protocol."""
+
+    pid = -1
+
+    def __init__(self, root, plan, log):
+        peer_in, parent_out = os.pipe()
+        parent_in, peer_out = os.pipe()
+        self.stdin = os.fdopen(parent_out, "wb", buffering=0)
+        self.stdout = os.fdopen(parent_in, "rb", buffering=0)
+        self._in, self._out = os.fdopen(peer_in, "rb"), os.fdopen(peer_out, "wb")
+        self.returncode = None
+        main = threading.get_ident()
+        self.thread = threading.Thread(target=self._serve, args=(root, plan, log, main), daemon=True)
+        self.thread.start()
+
+    def _serve(self, root, plan, log, main):
+        worker = Worker(root)
+        try:
+            while True:
+                try:
+                    request, buffers = protocol.read_message(self._in)
+                except (EOFError, OSError, ValueError):
+                    return
+                reply, out = worker.handle(request, buffers)
+                tamper = plan.pop(0) if plan and request["op"] != "hello" else ("good",)
+                log.append((_test_in_flight(main), request["op"], tamper[0]))
+                if tamper[0] == "good":
+                    self._out.write(protocol.pack(reply, out))
+                elif tamper[0] == "field":
+                    self._out.write(protocol.pack(dict(reply, **tamper[1]), out))
+                elif tamper[0] == "nested":
+                    head = b"[" * 50_000 + b"]" * 50_000
+                    extra = json.dumps({"m": {"ok": True, "value": None}, "n": 0}).encode()
+                    self._out.write(struct.pack("<Q", len(head)) + head + struct.pack("<Q", len(extra)) + extra)
+                else:
+                    self._out.write(tamper[1])
+                    self._out.flush()
+                    return
+                self._out.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            return
+        finally:
+            self.returncode = 1 if self.returncode is None else self.returncode
+            for f in (self._out, self._in):
+                try:
+                    f.close()
+                except OSError:
+                    pass
+
+    def poll(self):
+        return self.returncode
+
+    def wait(self, timeout=None):
+        self.thread.join(timeout)
+        return self.returncode
+
+
+class _PeerSandbox:
+    def __init__(self, root, plan):
+        self.root, self.plan, self.log, self.procs = root, plan, [], []
+
+    def spawn(self, stderr):
+        self.procs.append(_PeerProc(self.root, self.plan, self.log))
+        return self.procs[-1]
+
+    def kill(self, proc):
+        proc.returncode = -9
+        for f in (proc.stdin, proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        proc.thread.join(5)
+
+    def signal_of(self, code):
+        return None
+
+
+def _grade_with_peer(tinycalc, plan, out):
+    """Grade tinycalc's reference through the fake peer, as the runner does; write results.json."""
+    sandbox = _PeerSandbox(str(tinycalc.root), list(plan))
+    grading = runner._Grading(tinycalc, sandbox_mode_none(), Path(out).parent, None, time.monotonic(),
+                              {"sandbox": "none"})
+    transport = remote.RemoteTransport(sandbox, tinycalc.limits)
+    try:
+        tests, _ = grading.run_tests(transport)
+        outcome = grading.results(tests)
+    except remote.EngineFailure as e:
+        outcome = results.engine_failure(e)
+    finally:
+        transport.close()
+        sys.modules.pop("calc", None)
+    results.write(out, outcome)
+    return assert_valid_results(out), sandbox.log
+
+
+def sandbox_mode_none():
+    return sandbox.choose("none")
+
+
+def _names_of_tests(tinycalc):
+    """{unittest id: its results entry name} for the fixture assignment's suite."""
+    from autograder import suite
+
+    def flatten(tests):
+        for test in tests:
+            yield from (flatten(test) if isinstance(test, unittest.TestSuite) else [test])
+
+    dirs = [d for d in (tinycalc.public_tests, tinycalc.private_tests) if Path(d).is_dir()]
+    return {t.id(): results._description(t) for t in flatten(suite.load_suite(dirs))}
+
+
+@pytest.fixture
+def baseline(tinycalc, tmp_path):
+    graded, log = _grade_with_peer(tinycalc, [], tmp_path / "baseline.json")
+    assert graded["tests"] and all(t["status"] == "passed" for t in graded["tests"]), graded
+    names = _names_of_tests(tinycalc)
+    assert {t for t, _, _ in log} <= set(names) and set(names.values()) == {t["name"] for t in graded["tests"]}
+    return {t["name"]: t for t in graded["tests"]}, names
+
+
+def test_a_malformed_reply_fails_only_its_call_and_a_fresh_worker_takes_over(tinycalc, tmp_path, baseline):
+    """A reply nested past the parser's limit and followed by a framed reply of nothing (the
+    transport would stay a reply behind): only the test in flight fails, saying the reply
+    was malformed; every later test passes in a fresh worker."""
+    entries, names = baseline
+    graded, log = _grade_with_peer(tinycalc, [("good",), ("good",), ("nested",)], tmp_path / "r.json")
+    hit = next(test for test, op, kind in log if kind == "nested")
+    failed = [t for t in graded["tests"] if t["status"] == "failed"]
+    assert [t["name"] for t in failed] == [names[hit]]
+    assert "its reply was malformed" in failed[0]["output"], failed
+    assert {t["name"] for t in graded["tests"]} == set(entries)
+
+
+def test_captured_output_of_the_wrong_type_fails_the_call_not_the_grader(tinycalc, tmp_path, baseline):
+    """A list where captured output belongs: that test fails (the reply was malformed); no
+    'contact the course staff', every test listed."""
+    entries, names = baseline
+    graded, log = _grade_with_peer(tinycalc, [("good",), ("field", {"output": ["a", "list"], "output_bytes": 6})], tmp_path / "r.json")
+    hit = next(test for test, op, kind in log if kind == "field")
+    failed = [t for t in graded["tests"] if t["status"] == "failed"]
+    assert [t["name"] for t in failed] == [names[hit]]
+    assert "its reply was malformed" in failed[0]["output"], failed
+    assert {t["name"] for t in graded["tests"]} == set(entries)
+    assert graded["score"] == sum(t["max_score"] for t in entries.values()) - failed[0]["max_score"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=st.lists(TAMPER, max_size=12))
+def test_whatever_the_worker_answers_results_are_valid_and_only_calls_in_flight_fail(
+        tinycalc, tmp_path_factory, baseline, plan):
+    """Random and malformed replies: results.json is always valid and lists every test; a
+    test whose every call got its real reply keeps its baseline outcome, and a test whose
+    call got a broken frame fails."""
+    entries, names = baseline
+    out = tmp_path_factory.mktemp("peer") / "results.json"
+    graded, log = _grade_with_peer(tinycalc, plan, out)
+    by_name = {t["name"]: t for t in graded["tests"]}
+    assert set(by_name) == set(entries), graded["tests"]
+    tampered = {names[test] for test, op, kind in log if kind != "good"}
+    for name, entry in by_name.items():
+        if name not in tampered:
+            assert (entry["status"], entry["score"]) == (entries[name]["status"], entries[name]["score"]), \
+                (name, entry, log)
+    for test, op, kind in log:
+        if kind in ("framing", "nested") and op != "release":
+            assert by_name[names[test]]["status"] == "failed", (test, by_name[names[test]], log)

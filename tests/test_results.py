@@ -148,3 +148,63 @@ def test_a_failing_class_fixture_is_a_failed_entry_not_silence():
     (entry,) = document["tests"]
     assert entry["status"] == "failed" and entry["output"] == "RuntimeError: fixture data missing"
     assert entry["name"].startswith("setUpClass")
+
+
+HOSTILE_TEXT = "bad \ud800 nul\x00 bel\x07 del\x7f c1\x85 \x1b[31mred\x1b[0m \x1b]0;title\x07 tab\tline\r\nend"
+
+
+def _results_with(text):
+    record = Record(name=f"name {text}", weight=1.0, failed=True, message=text, tags=(text,))
+    return results.build([record], execution_time=1.0, output=text, extra={"note": text})
+
+
+def test_student_text_is_made_strict_printable_utf8_in_results_json(tmp_path):
+    """A lone surrogate, NUL, BEL, DEL, C1 and ANSI escapes in a student's exception message
+    or output: results.json is strict UTF-8 without raw controls, even as JSON escapes."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from results_check import assert_valid_results
+
+    path = results.write(tmp_path / "results.json", _results_with(HOSTILE_TEXT))
+    written = assert_valid_results(path)
+    expected = "bad \ufffd nul\\x00 bel\\x07 del\\x7f c1\\x85 red  tab\tline\nend"
+    assert written["tests"][0]["output"] == expected
+    assert written["tests"][0]["name"] == f"name {expected}"
+    assert written["output"] == expected and written["extra_data"]["note"] == expected
+    assert written["tests"][0]["tags"] == [expected]
+    assert "Autograder error" not in path.read_text()
+
+
+def test_student_text_is_bounded_in_length(tmp_path):
+    text = "x" * (results.MAX_TEXT + 5000)
+    written = json.loads(results.write(tmp_path / "results.json", _results_with(text)).read_text())
+    assert len(written["output"]) < results.MAX_TEXT + 100 and "5000 more characters" in written["output"]
+
+
+def test_the_summary_of_hostile_text_prints_as_strict_utf8():
+    text = results.summary(_results_with(HOSTILE_TEXT))
+    text.encode("utf-8", errors="strict")
+    assert "\x1b" not in text and "\x00" not in text and "red" in text
+
+
+def test_assert_valid_results_catches_what_it_checks(tmp_path):
+    """Does the helper refuse invalid UTF-8, raw controls, escaped surrogates or controls,
+    and schema violations (so its passing means something)?"""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from results_check import assert_valid_results
+
+    good = {"score": 1.0, "tests": [{"name": "t", "score": 1.0, "status": "passed", "output": "a\n\tb"}]}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(good))
+    assert assert_valid_results(path) == good
+    for raw in (b'{"score": 1, "output": "\xff"}', b'{"score": 1, "output": "a\x01"}',
+                b'{"score": 1, "output": "\\ud800"}', b'{"score": 1, "output": "\\u001b[31m"}',
+                b'{"score": "1"}', b'{"score": 1, "tests": [{"status": "ok"}]}'):
+        path.write_bytes(raw)
+        with pytest.raises((AssertionError, UnicodeDecodeError, jsonschema.ValidationError)):
+            assert_valid_results(path)

@@ -106,19 +106,44 @@ def test_a_printed_line_in_a_hidden_test_is_not_quoted(tinycalc, tmp_path):
 
 
 def test_import_penalty_deduct_takes_points_once_per_file(tinycalc):
+    """deduct:2 takes 2 points for the forbidden scipy (not for the merely unlisted json),
+    on top of scale's test, which the run-time guard fails."""
     outcome = grade(replace(tinycalc, import_penalty="deduct:2"), SUBMISSIONS / "forbidden-import")
-    assert outcome["score"] == 6
+    assert outcome["score"] == 4
     deduction = next(t for t in outcome["tests"] if t["name"] == "Import rules: calc.py")
-    assert deduction["score"] == -2 and "import json" in deduction["output"]
+    assert deduction["score"] == -2 and "import scipy.ndimage" in deduction["output"]
 
 
-def test_import_penalty_zero_file_follows_imports_between_student_files():
-    from autograder import policies
+def test_import_penalty_warn_leaves_forbidden_modules_to_fail_as_python_does(tinycalc):
+    """With warn, nothing is refused at run time: scipy (not installed here) fails the import
+    of calc.py itself, so every test fails; the run-time guard is what spares add and Counter."""
+    outcome = grade(replace(tinycalc, import_penalty="warn"), SUBMISSIONS / "forbidden-import")
+    assert outcome["score"] == 0
+    assert "No module named 'scipy'" in failed(outcome)["add returns the sum of two numbers"]
 
-    here = SUBMISSIONS.parent / "import_graph"
-    assert policies.files_used(here, ["models.net"]) == {
-        "models/__init__.py", "models/net.py", "models/base.py", "utils.py"}
-    assert policies.files_used(here, ["utils"]) == {"utils.py"}
+
+def test_a_library_warning_is_a_note_unless_the_manifest_counts_it(tinycalc, tmp_path):
+    """Under the zero print policy, NumPy's RuntimeWarning in the student's line costs nothing
+    (a note names it); with prints.warnings = "count" it is a printed line like any other."""
+    source = (SUBMISSIONS / "clean" / "calc.py").read_text().replace(
+        '    return a + b\n', '    np.log(np.zeros(1))  # a RuntimeWarning: divide by zero\n    return a + b\n')
+    (tmp_path / "calc.py").write_text(source)
+    outcome = grade(tinycalc, tmp_path)
+    assert outcome["score"] == 8, results.summary(outcome)
+    add = next(t for t in outcome["tests"] if t["number"] == "1.1")
+    assert "calc.py:8: RuntimeWarning: divide by zero encountered in log" in add["output"]
+    counted = grade(replace(tinycalc, print_warnings="count"), tmp_path)
+    assert counted["score"] == 0 and "printed output the assignment does not ask for" in counted["output"]
+
+
+def test_a_file_that_raises_when_imported_zeroes_the_part_and_says_why(tinycalc, tmp_path):
+    source = (SUBMISSIONS / "clean" / "calc.py").read_text() + '\nraise RuntimeError("not finished")\n'
+    (tmp_path / "calc.py").write_text(source)
+    outcome = grade(tinycalc, tmp_path)
+    assert outcome["score"] == 0
+    entry = failed(outcome)["Import check: calc.py did not import"]
+    assert "calc.py did not import: it raised RuntimeError: not finished" in entry
+    assert "calc.py did not import, so the programming part scores 0" in outcome["output"]
 
 
 def test_spent_budget_marks_the_remaining_tests_not_run(tinycalc):

@@ -4,8 +4,10 @@ succeed: that proves they test the boundary."""
 
 import ctypes
 import os
+import shutil
 import socket
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from autograder.manifest import Limits
 
 LIMITS = Limits(call_seconds=10, submission_seconds=120, memory_mb=1024, processes=32, open_files=100,
                 file_size_mb=8)
+NOBODY_UID = 65534
 ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "LANG", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "MPLBACKEND", "PWD"}
 
@@ -37,6 +40,8 @@ def secrets(tinycalc, tmp_path):
         "solution": tinycalc.root / "calc.py",
         "results file": results,
         "engine tests": Path(__file__),
+        "repository history (.git)": runner.ENGINE_REPO / ".git" / "HEAD",
+        "repository files": runner.ENGINE_REPO / "pyproject.toml",
     }
 
 
@@ -107,7 +112,8 @@ def test_bwrap_hides_the_network_and_the_system_is_read_only(worker):
     for path in ("/usr/kit-x", "/kit-x", "/engine/autograder/kit-x", sandbox.sys.prefix + "/kit-x"):
         assert "Read-only file system" in student.call("probe.write", path)
     assert student.call("probe.write", "/tmp/kit-x") == "written"
-    assert student.call("probe.write", "/workspace/kit-x") == "written"
+    assert "Read-only file system" in student.call("probe.write", "/workspace/kit-x")
+    assert student.call("probe.write", "kit-x") == "written"  # its working folder, on the private /tmp
     assert student.call("probe.read", "/proc/1/cmdline") != b""  # its own pid namespace: bwrap's init
     assert student.call("probe.proc_file", "status").count(b"CapEff:\t0000000000000000") == 1
 
@@ -192,3 +198,90 @@ def test_the_socket_filter_refuses_socket_and_keeps_socketpair():
         finally:
             os._exit(code)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def test_the_workspace_is_read_only_to_the_worker(worker, sandboxed_mode):
+    """Can a call change what a later import reads: the student's module, a new module, a
+    __pycache__ entry in the workspace? (Its working folder stays writable.)"""
+    student = worker(sandboxed_mode)
+    workspace = os.path.dirname(student.call("os.path.realpath", "probe.py"))
+    assert student.call("os.getcwd") != workspace
+    for path in ("probe.py", "kit_new_module.py", "kit.pth", "__pycache__/probe.cpython-311.pyc"):
+        assert "Error" in student.call("probe.write", f"{workspace}/{path}"), path
+    assert "Error" in student.call("probe.write", "probe.py")  # through the working folder's link
+    assert student.call("probe.write", "kit-x.png") == "written"
+    assert student.call("probe.read", "probe.py").startswith(b'"""Student-side probe')
+
+
+def test_the_plain_mode_workspace_is_read_only_by_its_mode_bits(probe_worker):
+    student = probe_worker("none", LIMITS)
+    workspace = Path(student.call("os.path.realpath", "probe.py")).parent
+    assert stat.S_IMODE(workspace.stat().st_mode) == 0o555
+    assert stat.S_IMODE((workspace / "probe.py").stat().st_mode) == 0o444
+
+
+def test_each_worker_starts_in_fresh_writable_folders(worker, mode):
+    """What one worker wrote in its working folder, HOME or TMPDIR is gone for the next one."""
+    student = worker(mode)
+    env = student.call("probe.environ")
+    paths = ["kit-left", f"{env['HOME']}/kit-left", f"{env['TMPDIR']}/kit-left-tmp"]
+    for path in paths:
+        assert student.call("probe.write", path) == "written", path
+        assert student.call("probe.read", path) == b"x"
+    with pytest.raises(Exception, match="exited"):
+        student.call("probe.exit_now", 3)
+    for path in paths:
+        assert student.call("probe.read", path) == "FileNotFoundError: No such file or directory", path
+    assert student.call("probe.read", "probe.py").startswith(b'"""Student-side probe')
+
+
+def test_user_mode_leaves_nothing_in_shared_folders(worker):
+    """In user mode (no private /tmp), is what a worker wrote to /tmp, /var/tmp, /dev/shm
+    or /run/lock removed before the next worker starts?"""
+    if not _works("user"):
+        pytest.skip("user mode unavailable")
+    student = worker("user")
+    mark = os.urandom(6).hex()
+    paths = [f"{folder}/kit-left-{mark}" for folder in confine.shared_folders()]
+    assert "/run/lock" not in confine.shared_folders() or f"/run/lock/kit-left-{mark}" in paths
+    for path in paths:
+        assert student.call("probe.write", path) == "written", path
+        assert os.path.exists(path)
+    with pytest.raises(Exception, match="exited"):
+        student.call("probe.exit_now", 3)
+    assert [p for p in paths if os.path.exists(p)] == []
+    for path in paths:
+        assert "FileNotFoundError" in student.call("probe.read", path)
+
+
+def test_shared_folders_are_every_reachable_world_writable_folder(tmp_path):
+    base = Path(tempfile.mkdtemp(prefix="kit-test-shared-"))
+    try:
+        base.chmod(0o755)
+        (base / "open").mkdir(mode=0o777)
+        (base / "open").chmod(0o1777)
+        (base / "closed").mkdir(mode=0o700)
+        (base / "closed" / "open").mkdir()
+        (base / "closed" / "open").chmod(0o777)
+        found = confine.shared_folders.__wrapped__()
+        assert str(base / "open") in found
+        assert str(base / "closed" / "open") not in found  # no account other than ours can reach it
+        assert "/tmp" in found
+        left = base / "open" / "left-by-worker"
+        left.mkdir()
+        (left / "inner").write_text("x")
+        os.chown(left, NOBODY_UID, NOBODY_UID)
+        (base / "open" / "ours").write_text("keep")
+        confine.remove_files_of(NOBODY_UID, folders=[str(base / "open")])
+        assert sorted(os.listdir(base / "open")) == ["ours"]
+    finally:
+        shutil.rmtree(base)
+
+
+def test_secret_paths_cover_the_repository_but_the_python_the_worker_runs(tinycalc):
+    paths = runner.secret_paths(tinycalc, None)
+    repo = runner.ENGINE_REPO
+    for name in (".git", "autograder", "solutions", "private_tests", "tests", "pyproject.toml"):
+        assert repo / name in paths, name
+    for root in sandbox._python_roots():
+        assert not any(Path(root).resolve().is_relative_to(p) for p in paths), root

@@ -53,16 +53,34 @@ def assert_close(actual, expected, call="the result", rtol=1e-6, atol=1e-8, chec
         return
     bad = np.argwhere(~ok)
     first = tuple(int(i) for i in bad[0])
+    finite = np.isfinite(a) & np.isfinite(e)
     abs_err = np.abs(a - e)
     rel_err = abs_err / np.maximum(np.abs(e), 1e-300)
-    where = f"at index {list(first)}" if first else ""
+    where = f" at index {list(first)}" if first else ""
+    measured = ~ok & finite
+    non_finite = _non_finite(a, ~ok, expected.shape)
+    errors = ""
+    if measured.any():
+        errors = (f"; max abs error {_fmt(abs_err[measured].max())}, max relative error "
+                  f"{_fmt(rel_err[measured].max())}" + (" (among the finite entries)" if non_finite else ""))
     raise ComparisonFailed(
         f"{call}: values differ (shape {expected.shape})\n"
-        f"  first mismatch {where}: expected {_fmt(e[first])}, got {_fmt(a[first])}\n"
-        f"  {len(bad)} of {e.size} entries differ; max abs error {_fmt(np.nanmax(abs_err))}, "
-        f"max relative error {_fmt(np.nanmax(np.where(ok, 0, rel_err)))} "
-        f"(rtol {rtol:g}, atol {atol:g})"
+        f"  first mismatch{where}: expected {_fmt(e[first])}, got {_fmt(a[first])}\n"
+        f"  {len(bad)} of {e.size} entries differ{errors} (rtol {rtol:g}, atol {atol:g})"
+        + (f"\n  your result has {non_finite}" if non_finite else "")
     )
+
+
+def _non_finite(a, differ, shape):
+    """'2 NaN entries (first at index [0, 2]) and 1 infinite entry (...)' among the entries that
+    differ: what the max errors cannot show."""
+    parts = []
+    for what, mask in (("NaN", np.isnan(a) & differ), ("infinite", np.isinf(a) & differ)):
+        count = int(mask.sum())
+        if count:
+            where = f" (first at index {[int(i) for i in np.argwhere(mask)[0]]})" if shape else ""
+            parts.append(f"{count} {what} {'entry' if count == 1 else 'entries'}{where}")
+    return " and ".join(parts)
 
 
 def assert_equal(actual, expected, call="the result"):

@@ -3,55 +3,45 @@
 import os
 import sys
 
-import numpy as np
-
 from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient
+from autograder.checks.gradcheck import assert_gradient_close
 from autograder.testing import StudentTestCase, number, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _reference_ops import linear_forward  # noqa: E402  (the helper beside this file)
+from _fixtures import load_fixture  # noqa: E402  (the helper beside this file)
 
 CALL = "Linear(24, 5)"
 
 
 class TestLinear(StudentTestCase):
-    """Linear: forward flattens each example; backward against numerical gradients."""
+    """Linear: forward flattens each example; backward against numerical gradients
+    (both computed offline, in fixtures/linear.npz)."""
 
-    def make_linear(self, rng):
-        """A student Linear(24, 5) with random weight and bias -> (layer, weight, bias)."""
+    def make_linear(self, case):
+        """A student Linear(24, 5) with the case's weight and bias."""
         layer = self.student.call("modules.linear.Linear", 24, 5)
-        w = rng.standard_normal((24, 5))
-        b = rng.standard_normal(5)
-        layer.set("weight", w)
-        layer.set("bias", b)
-        return layer, w, b
+        layer.set("weight", case["weight"])
+        layer.set("bias", case["bias"])
+        return layer
 
     @weight(2)
     @number("1.1.11")
     def test_forward(self):
         """Linear.forward flattens (N, 2, 3, 4) inputs to (N, 24), then applies weight and bias"""
-        rng = np.random.default_rng(4)
-        x = rng.standard_normal((3, 2, 3, 4))
-        layer, w, b = self.make_linear(rng)
-        assert_close(layer.call("forward", x), linear_forward(x, w, b),
+        case = load_fixture("linear", "forward")
+        layer = self.make_linear(case)
+        assert_close(layer.call("forward", case["x"]), case["out"],
                      call=f"{CALL}.forward(x) with x of shape (3, 2, 3, 4)")
 
     @weight(2)
     @number("1.1.12")
     def test_backward(self):
         """Linear.backward sets self.dx (shaped like the input), self.dw and self.db"""
-        rng = np.random.default_rng(6)
-        x = rng.standard_normal((3, 2, 3, 4))
-        layer, w, b = self.make_linear(rng)
-        dout = rng.standard_normal((3, 5))
-        layer.call("forward", x)
-        layer.call("backward", dout)
+        case = load_fixture("linear", "backward")
+        layer = self.make_linear(case)
+        layer.call("forward", case["x"])
+        layer.call("backward", case["dout"])
         call = f"{CALL}.backward(dout) after forward(x), x of shape (3, 2, 3, 4)"
-        for name, f, at in [
-            ("dx", lambda v: linear_forward(v, w, b), x),
-            ("dw", lambda v: linear_forward(x, v, b), w),
-            ("db", lambda v: linear_forward(x, w, v), b),
-        ]:
-            numeric, index = numerical_gradient(f, at, dout, h=1e-5)
-            assert_gradient_close(layer.get(name), numeric, index, name=f"self.{name}", call=call)
+        for name in ("dx", "dw", "db"):
+            assert_gradient_close(layer.get(name), case[name], case[name + "_index"], name=f"self.{name}",
+                                  call=call)

@@ -3,14 +3,12 @@
 import os
 import sys
 
-import numpy as np
-
 from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient
+from autograder.checks.gradcheck import assert_gradient_close
 from autograder.testing import StudentTestCase, number, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _reference_ops import network_forward  # noqa: E402  (the helper beside this file)
+from _fixtures import load_fixture  # noqa: E402  (the helper beside this file)
 
 ARCHITECTURE = [
     dict(type='Conv2D', in_channels=3, out_channels=4, kernel_size=3, stride=1, padding=1),
@@ -23,65 +21,45 @@ CALL = "ConvNet([Conv2D(3, 4, 3, 1, 1), ReLU, MaxPooling(2, 2), Linear(64, 5)], 
 
 
 class TestNetwork(StudentTestCase):
-    """ConvNet.forward runs the modules in order, then the loss; backward runs them in reverse."""
+    """ConvNet.forward runs the modules in order, then the loss; backward runs them in reverse
+    (expected values computed offline, in fixtures/network.npz)."""
 
-    def make_network(self, rng):
-        """A student ConvNet with random weights -> (model, modules, layers with their weights)."""
+    def make_network(self, case):
+        """A student ConvNet with the case's weights ('<index>_weight', '<index>_bias')
+        -> (model, modules)."""
         model = self.student.call("modules.conv_classifier.ConvNet", ARCHITECTURE, CRITERION)
         modules = model.get("modules")
-        layers = [dict(spec) for spec in ARCHITECTURE]
-        for module, layer in zip(modules, layers, strict=True):
-            if layer['type'] == 'Conv2D':
-                shape = (layer['out_channels'], layer['in_channels'], layer['kernel_size'], layer['kernel_size'])
-                layer['weight'] = 0.3 * rng.standard_normal(shape)
-                layer['bias'] = 0.3 * rng.standard_normal(layer['out_channels'])
-            elif layer['type'] == 'Linear':
-                layer['weight'] = 0.1 * rng.standard_normal((layer['in_dim'], layer['out_dim']))
-                layer['bias'] = 0.1 * rng.standard_normal(layer['out_dim'])
-            else:
-                continue
-            module.set("weight", layer['weight'])
-            module.set("bias", layer['bias'])
-        return model, modules, layers
+        for index, module in enumerate(modules):
+            for key in ("weight", "bias"):
+                if f"{index}_{key}" in case:
+                    module.set(key, case[f"{index}_{key}"])
+        return model, modules
 
     @weight(3)
     @number("1.2.1")
     def test_forward(self):
         """ConvNet.forward returns the class probabilities and the cross-entropy loss"""
-        rng = np.random.default_rng(21)
-        model, _, layers = self.make_network(rng)
-        x = rng.standard_normal((3, 3, 8, 8))
-        y = np.array([0, 4, 2])
-        probs, loss = model.call("forward", x, y)
-        expected_probs, expected_loss = network_forward(x, y, layers)
+        case = load_fixture("network", "forward")
+        model, _ = self.make_network(case)
+        probs, loss = model.call("forward", case["x"], case["y"])
         call = f"{CALL}.forward(x, y) with x of shape (3, 3, 8, 8)"
-        assert_close(probs, expected_probs, call=f"{call}: probs")
-        assert_close(loss, expected_loss, call=f"{call}: loss")
+        assert_close(probs, case["probs"], call=f"{call}: probs")
+        assert_close(loss, case["loss"], call=f"{call}: loss")
 
     @weight(3)
     @number("1.2.2")
     def test_backward(self):
         """ConvNet.backward sets the gradients of every module, from the loss back to the input"""
-        rng = np.random.default_rng(22)
-        model, modules, layers = self.make_network(rng)
-        x = rng.standard_normal((3, 3, 8, 8))
-        y = np.array([1, 3, 3])
-        model.call("forward", x, y)
+        case = load_fixture("network", "backward")
+        model, modules = self.make_network(case)
+        model.call("forward", case["x"], case["y"])
         model.call("backward")
         call = f"{CALL}.backward() after forward(x, y)"
-
-        def loss_with(index, key):
-            def loss(value):
-                changed = [dict(layer) for layer in layers]
-                changed[index][key] = value
-                return network_forward(x, y, changed)[1]
-            return loss
-
-        for index, layer in enumerate(layers):
-            for key, name in (('weight', 'dw'), ('bias', 'db')):
-                if key in layer:
-                    numeric, sampled = numerical_gradient(loss_with(index, key), layer[key], h=1e-5, samples=30)
-                    assert_gradient_close(modules[index].get(name), numeric, sampled,
+        for index, layer in enumerate(ARCHITECTURE):
+            for name in ("dw", "db"):
+                if f"{index}_{name}" in case:
+                    assert_gradient_close(modules[index].get(name), case[f"{index}_{name}"],
+                                          case[f"{index}_{name}_index"],
                                           name=f"modules[{index}].{name} ({layer['type']})", call=call)
-        numeric, sampled = numerical_gradient(lambda v: network_forward(v, y, layers)[1], x, h=1e-5, samples=30)
-        assert_gradient_close(modules[0].get("dx"), numeric, sampled, name="modules[0].dx (the input)", call=call)
+        assert_gradient_close(modules[0].get("dx"), case["0_dx"], case["0_dx_index"],
+                              name="modules[0].dx (the input)", call=call)

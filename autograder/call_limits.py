@@ -1,0 +1,81 @@
+"""Per-call time limits derived from the reference's own time for the same call.
+
+A hang in a one-microsecond function must not cost the manifest's whole per-call limit
+(`limits.call_seconds`, 120 s in A1) in every test that reaches it: a handful of such tests
+would spend the submission's whole budget. So the grader runs each test once against the
+reference (in its own process, lazily: the first time the test is seen) and records how
+long each of the test's calls into "student" code took, in order. When the submission then
+makes the k-th call of that test, its limit is
+
+    min(call_seconds, max(FLOOR_SECONDS, FACTOR x the reference's time for call k))
+
+when call k is the same call the reference made (the same description: the function and
+its arguments' shapes); otherwise the test's slowest reference call stands in. A target
+that already ran past its limit in this submission proved it hangs: its later calls get
+at most max(REPEAT_SECONDS, REPEAT_FACTOR x the reference's time). A test never timed
+(no reference run) keeps call_seconds.
+"""
+
+FACTOR = 20.0
+FLOOR_SECONDS = 10.0   # module imports, codec and sandbox overheads on a busy machine
+REPEAT_FACTOR = 5.0
+REPEAT_SECONDS = 3.0
+_PROFILES = {}  # key -> {test id: [(call, seconds), ...]}: one reference run per process
+
+
+def profile(key):
+    """The reference timings kept in this process for `key` (the assignment's root)."""
+    return _PROFILES.setdefault(key, {})
+
+
+def target_of(call):
+    """'SoftmaxRegression.sigmoid_dev' of 'SoftmaxRegression.sigmoid_dev(float64 array ...)'."""
+    return call.partition("(")[0]
+
+
+class CallLimits:
+    """Counts a test's calls; records the reference's times or gives the submission's limits."""
+
+    def __init__(self, call_seconds, timings=None):
+        self.call_seconds = float(call_seconds)
+        self.timings = {} if timings is None else timings
+        self.hung = set()       # targets that ran past their limit in this submission
+        self.test_id = None
+        self.index = 0
+        self.recording = None   # the calls of the reference run in progress
+
+    def begin(self, test_id, record=False):
+        self.test_id, self.index = test_id, 0
+        self.recording = [] if record else None
+
+    def end(self):
+        if self.recording is not None:
+            self.timings[self.test_id] = self.recording
+        self.test_id, self.recording = None, None
+
+    def before(self, call):
+        """The limit (seconds) of the call about to be made; None: the manifest's."""
+        if self.test_id is None:
+            return None
+        index, self.index = self.index, self.index + 1
+        if self.recording is not None:
+            return None
+        calls = self.timings.get(self.test_id)
+        if not calls:
+            return FLOOR_SECONDS if target_of(call) in self.hung else None
+        if index < len(calls) and calls[index][0] == call:
+            reference = calls[index][1]
+        else:
+            reference = max(seconds for _, seconds in calls)
+        limit = max(FLOOR_SECONDS, FACTOR * reference)
+        if target_of(call) in self.hung:
+            limit = min(limit, max(REPEAT_SECONDS, REPEAT_FACTOR * reference))
+        return round(min(self.call_seconds, limit), 1)
+
+    def after(self, call, seconds, timeout, failed):
+        """What the call took; `failed`: it raised in the transport (a timeout, say)."""
+        if self.recording is not None:
+            if not failed:
+                self.recording.append((call, seconds))
+        elif failed and timeout is not None and seconds >= 0.95 * timeout:
+            self.hung.add(target_of(call))
