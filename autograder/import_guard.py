@@ -4,22 +4,24 @@ The static check sees import statements; this sees what the code does, however i
 it: `import scipy`, `__import__("sc" + "ipy")`, `getattr(builtins, "__imp" + "ort__")`,
 `importlib.import_module(name)`, `sys.modules[name]`. It is set up (`install`) from the
 parent's rules before any student module is imported, and applies only to imports made
-by the student's files themselves (the frames of the import machinery, importlib, runpy
-and pkgutil are looked through); NumPy, torch and the kit's provided code import what
-they like, so the reference runs unchanged.
+by the student's files themselves (the frames of the import machinery, of importlib,
+runpy and pkgutil, and of code run from a string are looked through); NumPy, torch and
+the kit's provided code import what they like, so the reference runs unchanged.
 
 What student code gets for a forbidden module is a stand-in: importing it succeeds (a file
 that only imports scipy loses nothing), and the first real use of it (a call, an operator,
 iteration...) raises ForbiddenImportError naming the student's file and line and what it
 used. So only the calls that run such code fail, which fails exactly the tests of that
-code. A forbidden submodule of an allowed package (torchvision.models, with torchvision
-allowed) is a stand-in too when reached as an attribute of the package. The standard
-library's routes that import by name without a Python frame of their own (pickle, say)
-meet a meta-path finder that refuses a forbidden module the allowed stack has not loaded.
-`sys.modules` seen through the `sys` a student file imports hands out no forbidden module.
+code. `import torchvision.models` or `from torchvision import models`, with torchvision
+allowed, gives torchvision with a stand-in for models. The routes that import by name
+from C (pickle, say) meet a meta-path finder that refuses a forbidden module the allowed
+stack has not loaded. `sys.modules`, through the `sys` a student file imports, hands out
+no forbidden module.
 
-This is a grading rule, not a security boundary: code that rewrites the import system
-itself can undo it; the sandbox (autograder.sandbox) is what contains such code.
+Limits: a forbidden module the allowed stack loaded itself (torchvision loads
+torchvision.models) stays reachable as an attribute of an allowed one; the static check
+reports the import statements that do so. And this is a grading rule, not a security
+boundary: code that rewrites the import system can undo it; the sandbox contains such code.
 """
 
 import builtins
@@ -64,8 +66,8 @@ def _student_frame(depth=2):
     frame = sys._getframe(depth)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if filename == __file__ or filename.startswith("<frozen importlib") or any(
-                part in filename for part in _LOOK_THROUGH):
+        # The import machinery, and code made from a string (exec, eval: "<string>").
+        if filename == __file__ or filename.startswith("<") or any(part in filename for part in _LOOK_THROUGH):
             frame = frame.f_back
             continue
         if not filename.startswith(root + os.sep):

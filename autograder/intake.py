@@ -142,7 +142,8 @@ def _select(entries, shown, manifest, problems, refused):
     reader = _Reader()
     root, placed = _locate(files, caps, reader, shown, problems)
     # Data files (the runner provides its own) are neither read nor counted.
-    files = [e for e in files if not (e.parts[:len(root)] == root and _is_ignored(e.parts[len(root):], manifest))]
+    files = [e for e in files if not (len(e.parts) > len(root) and e.parts[:len(root)] == root
+                                      and _is_ignored(e.parts[len(root):], manifest))]
     for e in files:
         if e.packed is not None and e.size > BOMB_MIN_BYTES and e.size > BOMB_RATIO * e.packed:
             raise Fatal(f"{e.name}: {size_text(e.packed)} that unpack to {size_text(e.size)} look like "

@@ -2,7 +2,9 @@
 
 Only plain data crosses: None, bool, int, float, str, bytes, and lists, tuples and dicts of
 them, NumPy arrays and scalars of numeric dtype, and torch tensors (as dtype + shape + raw
-bytes). Anything else stays in the worker behind an opaque handle.
+bytes). Numbers in another representation (np.matrix, a memmap, big-endian, long double,
+bfloat16, any memory layout) cross as a plain array of an allowed dtype. Anything else
+stays in the worker behind an opaque handle.
 
 The decoder runs in the parent on bytes written by student code, so it trusts nothing:
 it checks every node's type, every dtype against an allow-list, every shape against the

@@ -112,7 +112,10 @@ class RemoteTransport:
             self._exchange({"op": "hello", "payload": tree}, buffers, "starting the worker")
             if self.import_rules:  # before any student module is imported (autograder.import_guard)
                 rules, rule_buffers = protocol.encode(self.import_rules)
-                self._exchange({"op": "imports", "payload": rules}, rule_buffers, "starting the worker")
+                reply, _ = self._exchange({"op": "imports", "payload": rules}, rule_buffers, "starting the worker")
+                if not reply["ok"]:
+                    raise self._fail(WorkerFailure("starting the worker", f"it could not set up the import "
+                                                   f"rules ({reply.get('error')})"))
         except WorkerFailure as e:
             self.failures.pop()
             self.engine_error = EngineFailure(f"the worker did not start: {e.reason}; its last words: "

@@ -2,7 +2,7 @@
 
 Modes, strongest first (`auto` takes the first whose trial run succeeds on this host):
 - bwrap: bubblewrap namespaces: no network, a read-only system, a private /tmp, and only
-  the workspace (at /workspace), the engine's three worker-side files and the Python
+  the workspace (at /workspace), the engine's worker-side files and the Python
   installation visible. Run as root, bwrap itself runs as the worker account when that
   account can use the Python installation, else as root with every capability dropped
   and a user namespace in which the worker is `nobody`.

@@ -119,7 +119,7 @@ class Student:
     def _request(self, request, payload, call):
         tree, buffers = protocol.encode(payload, self._to_wire)
         limits = self.limits
-        timeout = limits.before(call) if limits is not None else None
+        timeout = limits.before(call, request) if limits is not None else None
         extra = {} if timeout is None else {"timeout": timeout}
         started = time.monotonic()
         try:

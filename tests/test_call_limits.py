@@ -83,8 +83,9 @@ def test_a_target_that_hung_once_gets_a_short_limit_afterwards():
 def test_remote_call_stops_at_its_derived_limit_not_the_manifest_one(probe_worker, monkeypatch):
     monkeypatch.setattr(call_limits, "FLOOR_SECONDS", 1.0)
     student = probe_worker(_sandbox(), manifest.Limits(call_seconds=60, submission_seconds=300))
-    student.limits = CallLimits(60, {"t": [("sleep_forever()", 0.0001)]})
+    student.limits = CallLimits(60, {"t": [("echo(1)", 0.0001), ("sleep_forever()", 0.0001)]})
     student.limits.begin("t")
+    assert student.call("probe.echo", 1) == 1  # the first call into `probe` imports it: call_seconds
     started = time.monotonic()
     with pytest.raises(remote.WorkerFailure, match=r"ran longer than the limit of 1 s for one call"):
         student.call("probe.sleep_forever")
@@ -149,3 +150,21 @@ def test_reference_run_times_the_test_and_leaves_no_score_behind():
     calls = [call for call, _ in limits.timings[test.id()]]
     assert calls[:2] == [SEED, "echo(7)"], calls  # then, locally, the release of what it received
     assert "__score__" not in vars(Partial.test_partial)
+
+
+def test_first_call_into_a_module_in_each_worker_keeps_the_manifest_limit():
+    """Importing a module (torch, matplotlib) in a fresh worker costs seconds the reference,
+    imported long before, never paid: that call keeps call_seconds, later ones do not."""
+    build = "SoftmaxRegression()"
+    limits = CallLimits(120, {"t": [(SEED, 0.001), (build, 0.001), (SIGMOID_DEV, 0.001)]})
+    request = {"op": "call", "target": "models.softmax_regression.SoftmaxRegression"}
+    for expected in (None, FLOOR_SECONDS):
+        limits.begin("t")
+        limits.before(SEED, {"op": "seed"})
+        assert limits.before(build, request) == expected
+        assert limits.before(SIGMOID_DEV, {"op": "method", "handle": 1, "name": "sigmoid_dev"}) == FLOOR_SECONDS
+        limits.end()
+    limits.begin("t")
+    limits.before(SEED, {"op": "seed"})
+    limits.after(SEED, 0.2, FLOOR_SECONDS, failed=True)  # the worker died: the next one imports again
+    assert limits.before(build, request) is None

@@ -34,7 +34,7 @@ def setup_pip_arguments(source):
     """The arguments of setup.sh's `pip install`, with $SOURCE pointing at `source`."""
     line = next(line for line in (source / "setup.sh").read_text().splitlines()
                 if line.startswith(f"{gradescope.VENV}/bin/pip install "))
-    return shlex.split(line.replace("$SOURCE", str(source)))[2:]
+    return shlex.split(line.replace("$SOURCE", str(source)))[1:]
 
 
 @pytest.fixture

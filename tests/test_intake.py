@@ -668,3 +668,26 @@ def test_graded_a1_as_a_real_student_zipped_it(tmp_path):
     refused = [t["output"] for t in outcome["tests"] if t["name"] == "Submission: a file was refused"]
     assert len(refused) == 1 and refused[0].startswith("assignment1/weights.npy: refused: 152.0 MB;")
     assert outcome["score"] == 70 and sum(t["max_score"] for t in outcome["tests"]) == 70
+
+
+@pytest.mark.slow
+def test_graded_a2_part2_with_460_mb_of_checkpoints(tmp_path):
+    """Issue 8: one 456 MB checkpoint among 460 MB gave a single entry and 0/0. Now only the MyModel test
+    fails, naming the limit; every other test runs and every test is listed with its points."""
+    manifest = a2_manifest()
+    real = {name: (manifest.root / "checkpoints" / name).read_bytes() for name in ("twolayernet.pth", "vanillacnn.pth")}
+    path = sparse_zip(tmp_path / "submission.zip", a2_files(manifest, {**real, "mymodel.pth": 456}))
+    outcome = graded(manifest, path)
+    failed = {t["name"]: t.get("output", "") for t in outcome["tests"] if t["status"] == "failed"}
+    mymodel = [name for name in failed if "checkpoints/mymodel.pth" in name or "own network" in name.lower()]
+    assert len(mymodel) == 1, failed
+    assert "over the 100 MB limit for this file" in failed[mymodel[0]]
+    assert set(failed) == {mymodel[0], "Submission: a file was refused"}
+    assert sum(t["max_score"] for t in outcome["tests"]) == 56
+    assert outcome["score"] == 56 - next(t["max_score"] for t in outcome["tests"] if t["name"] == mymodel[0])
+
+
+def test_a_file_named_like_the_root_folder_does_not_break_intake(tmp_path):
+    """A crafted zip with a file `kit` beside the folder `kit/`: is the kit still taken?"""
+    intake, _ = intake_of(tmp_path, [("kit", b"x"), ("kit/utils.py", UTILS), ("kit/models/net.py", NET)])
+    assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)

@@ -19,7 +19,7 @@ def imported_by_worker(engine_path, statement="import autograder.worker"):
 
 def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
     """Read sys.modules of a fresh interpreter that imported the worker, as the sandbox runs it:
-    from the three files the sandbox copies, and from the whole package."""
+    from the files the sandbox copies, and from the whole package."""
     box = sandbox.Sandbox(sandbox.choose("none"), tmp_path / "workspace", sandbox.Limits(), tmp_path)
     box.prepare()
     box.close()
@@ -29,5 +29,5 @@ def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
         tops = {m.split(".")[0] for m in modules}
         assert not tops - set(sys.stdlib_module_names) - startup - {"numpy", "autograder"}
         assert {m for m in modules if m.startswith("autograder")} == {
-            "autograder", "autograder.protocol", "autograder.worker"}
+            "autograder", "autograder.import_guard", "autograder.protocol", "autograder.worker"}
     assert sorted(p.name for p in (box.engine / "autograder").iterdir()) == sorted(sandbox.ENGINE_FILES)
