@@ -189,24 +189,28 @@ def _select(entries, shown, manifest, problems, refused):
 
 
 class _Reader:
-    """Reads each entry at most once (comparing copies, then taking one)."""
+    """Reads an entry once (comparing copies, then taking it); the copies compared with it
+    are read and dropped, so many copies of a large file never sit in memory together."""
 
     def __init__(self):
         self.data = {}
 
-    def read(self, e, cap_mb):
-        if id(e) not in self.data:
-            self.data[id(e)] = e.read(int(cap_mb * MB))
-        return self.data[id(e)]
+    def read(self, e, cap_mb, keep=True):
+        if id(e) in self.data:
+            return self.data[id(e)]
+        data = e.read(int(cap_mb * MB))
+        if keep:
+            self.data[id(e)] = data
+        return data
 
     def same(self, a, b, cap_mb):
-        """Do two entries hold the same bytes? (Over the cap, compared by size alone.)"""
+        """Does `b` hold the same bytes as `a` (kept)? Over the cap, compared by size alone."""
         if a.size != b.size:
             return False
         if a.size > cap_mb * MB:
             return True
         try:
-            return self.read(a, cap_mb) == self.read(b, cap_mb)
+            return self.read(a, cap_mb) == self.read(b, cap_mb, keep=False)
         except Refused:
             return False
 

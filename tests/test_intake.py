@@ -691,3 +691,13 @@ def test_a_file_named_like_the_root_folder_does_not_break_intake(tmp_path):
     """A crafted zip with a file `kit` beside the folder `kit/`: is the kit still taken?"""
     intake, _ = intake_of(tmp_path, [("kit", b"x"), ("kit/utils.py", UTILS), ("kit/models/net.py", NET)])
     assert intake == Intake(files=["utils.py", "models/net.py"], missing=[], problems=[], fatal=False)
+
+
+def test_copies_compared_with_a_file_are_not_kept_in_memory():
+    """Comparing many copies of a large file keeps only the first one's bytes (memory of the grader)."""
+    from autograder.intake import _Reader
+    from autograder.zip_inspect import Entry
+    copies = [Entry(f"copy{i}", ("models", "net.py"), False, len(NET), None, lambda cap: NET) for i in range(3)]
+    reader = _Reader()
+    assert all(reader.same(copies[0], other, 1.0) for other in copies[1:])
+    assert list(reader.data) == [id(copies[0])]
