@@ -56,6 +56,11 @@ $PYTHON -m venv {venv}
 {venv}/bin/pip install -q --disable-pip-version-check -c "$SOURCE/constraints.txt" {index}{packages}
 # The worker runs this Python under its own unprivileged account.
 chmod -R a+rX {venv}
+# Grade the reference once: it proves the image grades, and it times every test's calls
+# (each student call's limit is derived from them, cached in build/call-timings/).
+cd "$SOURCE"
+{venv}/bin/python -B -m autograder grade --assignment {name} --submission "$SOURCE/solutions/{name}" \
+  --out /tmp/kit-setup-results.json --sandbox none >/dev/null
 """
 
 RUN = """#!/usr/bin/env bash
@@ -184,7 +189,7 @@ def build_autograder_zip(manifest, *, dist=None):
     fallback = json.dumps(results.engine_failure("run_autograder: the grader wrote no valid results.json"),
                           indent=2)
     entries = [
-        ("setup.sh", SETUP.format(venv=VENV, packages=" ".join(packages),
+        ("setup.sh", SETUP.format(venv=VENV, name=manifest.name, packages=" ".join(packages),
                                   index=f"--extra-index-url {TORCH_INDEX} " if manifest.needs_torch else ""), 0o755),
         ("run_autograder", RUN.format(venv=VENV, name=manifest.name, fallback=fallback), 0o755),
         ("constraints.txt", REPO / "constraints.txt", 0o644),

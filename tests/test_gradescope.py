@@ -144,3 +144,20 @@ def test_the_zip_grades_the_reference_in_the_environment_its_setup_builds(name, 
     total = sum(t.get("max_score", 0) for t in document["tests"])
     assert total > 0 and document["score"] == total and not lost, (lost, run.stdout[-2000:], run.stderr[-2000:])
     assert not re.search(r"autograder itself failed", json.dumps(document), re.I)
+
+
+def test_setup_grades_the_reference_once_and_leaves_every_test_timed(autograder_root):
+    """Does setup.sh's last step (grading the reference) leave the call-time cache that
+    each student's grading then starts from, with every test of the assignment timed?"""
+    source = autograder_root / "source"
+    setup = (source / "setup.sh").read_text()
+    step = setup[setup.index('cd "$SOURCE"'):].replace("\\\n", " ")
+    step = step.replace("$SOURCE", str(source)).replace(f"{gradescope.VENV}/bin/python", sys.executable)
+    run = subprocess.run(["bash", "-c", step], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "KIT_AUTOGRADER_ROOT": str(autograder_root)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    timings = json.loads((source / "build" / "call-timings" / "tinycalc.json").read_text())
+    graded = json.loads(Path("/tmp/kit-setup-results.json").read_text())
+    tested = [t for t in graded["tests"] if t.get("max_score")]
+    assert tested and graded["score"] == sum(t["max_score"] for t in tested)
+    assert len(timings) >= len(tested) and all(isinstance(calls, list) for calls in timings.values())

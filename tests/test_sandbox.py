@@ -40,8 +40,8 @@ def secrets(tinycalc, tmp_path):
         "solution": tinycalc.root / "calc.py",
         "results file": results,
         "engine tests": Path(__file__),
-        "repository history (.git)": runner.ENGINE_REPO / ".git" / "HEAD",
-        "repository files": runner.ENGINE_REPO / "pyproject.toml",
+        "repository history (.git)": runner.REPO / ".git" / "HEAD",
+        "repository files": runner.REPO / "pyproject.toml",
     }
 
 
@@ -280,7 +280,7 @@ def test_shared_folders_are_every_reachable_world_writable_folder(tmp_path):
 
 def test_secret_paths_cover_the_repository_but_the_python_the_worker_runs(tinycalc):
     paths = runner.secret_paths(tinycalc, None)
-    repo = runner.ENGINE_REPO
+    repo = runner.REPO
     for name in (".git", "autograder", "solutions", "private_tests", "tests", "pyproject.toml"):
         assert repo / name in paths, name
     for root in sandbox._python_roots():
