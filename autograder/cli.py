@@ -93,7 +93,9 @@ class UsageError(Exception):
 
 
 def _grade(args):
-    from autograder import manifest, results, runner, sandbox
+    from autograder import manifest
+    from autograder.grading import results, runner
+    from autograder.sandbox import modes as sandbox
 
     m = manifest.load(args.assignment)
     submission = Path(args.submission)
@@ -118,7 +120,8 @@ def _grade(args):
 
 
 def _release(args):
-    from autograder import audit, release
+    from autograder.release import audit
+    from autograder.release import student_zip as release
 
     try:
         path = release.build_release(args.group)
@@ -129,21 +132,22 @@ def _release(args):
 
 
 def _gradescope(args):
-    from autograder import gradescope, manifest
+    from autograder import manifest
+    from autograder.release import gradescope
 
     m = manifest.load(args.assignment)
     print(f"wrote {gradescope.build_autograder_zip(m)}")
 
 
 def _skeletons(args):
-    from autograder import release
+    from autograder.release import student_zip as release
 
     release.write_skeletons(args.names)
     print(f"rendered skeletons for {', '.join(args.names)}")
 
 
 def _check_skeletons(args):
-    from autograder import release
+    from autograder.release import student_zip as release
 
     problems = release.stale_skeletons(args.names)
     if problems:
@@ -153,9 +157,9 @@ def _check_skeletons(args):
 
 
 def _audit(args):
-    from autograder import audit
+    from autograder.release import student_zip as release
 
-    problems = audit.audit_assignments(args.names)
+    problems = release.audit_assignments(args.names)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1

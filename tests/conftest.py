@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import manifest, remote, sandbox
-from autograder.student import Student
+from autograder import manifest
+from autograder.harness.student import Student
+from autograder.sandbox import modes as sandbox
+from autograder.sandbox import remote
 
 FIXTURE_REPO = Path(__file__).resolve().parent / "fixtures" / "repo"
 PROBE = Path(__file__).resolve().parent / "fixtures" / "probe"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import jsonschema
 
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "autograder" / "results_schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "autograder" / "grading" / "results_schema.json").read_text())
 # Raw control characters (newline and tab are text), DEL and C1, lone surrogates.
 _BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def assert_valid_results(path):
     """Strict UTF-8 JSON, no raw control characters or lone surrogates in any string (even
-    as escapes), valid against autograder/results_schema.json -> the parsed results."""
+    as escapes), valid against autograder/grading/results_schema.json -> the parsed results."""
     raw = Path(path).read_bytes()
     text = raw.decode("utf-8", errors="strict")
     assert not _BAD.search(text), f"raw control character in {path}: {_BAD.search(text).group()!r}"

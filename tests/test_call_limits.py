@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import call_limits, manifest, remote, results, runner, sandbox
-from autograder.call_limits import FLOOR_SECONDS, CallLimits
+from autograder import manifest
+from autograder.grading import results, runner
+from autograder.harness import call_limits
+from autograder.harness.call_limits import FACTOR, FLOOR_SECONDS, CallLimits
+from autograder.sandbox import modes as sandbox
+from autograder.sandbox import remote
 from tests.test_hostile import grade as grade_case
 from tests.test_hostile import load_case, placeholders, scratch, strongest, verdict_problems  # noqa: F401
 
@@ -27,13 +31,13 @@ def _sandbox():
 
 
 def test_limit_is_a_multiple_of_the_reference_time_with_a_floor_and_the_manifest_cap():
-    timings = {"t": [(SEED, 0.001), (SIGMOID_DEV, 0.00001), ("TwoLayerNet.train(...)", 2.5),
+    timings = {"t": [(SEED, 0.001), (SIGMOID_DEV, 0.00001), ("TwoLayerNet.train(...)", 0.5),
                      ("TwoLayerNet.fit(...)", 30.0)]}
     limits = CallLimits(120, timings)
     limits.begin("t")
     assert limits.before(SEED) == FLOOR_SECONDS                       # a microsecond: the floor
     assert limits.before(SIGMOID_DEV) == FLOOR_SECONDS
-    assert limits.before("TwoLayerNet.train(...)") == 20 * 2.5        # 20 x the reference
+    assert limits.before("TwoLayerNet.train(...)") == FACTOR * 0.5     # a multiple of the reference
     assert limits.before("TwoLayerNet.fit(...)") == 120               # capped by call_seconds
     assert limits.before("TwoLayerNet.extra(...)") == 120             # past the reference's calls: its slowest
     limits.end()
@@ -46,7 +50,7 @@ def test_a_call_that_differs_from_the_reference_gets_the_slowest_reference_call(
     limits = CallLimits(120, {"t": [(SEED, 0.001), ("f(int)", 0.001), ("g(int)", 1.0)]})
     limits.begin("t")
     limits.before(SEED)
-    assert limits.before("h(str)") == 20.0  # not the reference's 2nd call: 20 x its slowest (1 s)
+    assert limits.before("h(str)") == FACTOR * 1.0  # not the reference's 2nd call: a multiple of its slowest (1 s)
 
 
 def test_reference_run_records_each_call_in_order():
@@ -129,8 +133,8 @@ def test_a1_submission_whose_sigmoid_dev_hangs_is_graded_well_inside_the_budget(
 def test_reference_run_times_the_test_and_leaves_no_score_behind():
     """The reference's own run of a test records its calls, and its set_score does not
     become the submission's score (gradescope_utils keeps it on the test function)."""
-    from autograder import testing
-    from autograder.student import Student
+    from autograder.harness import testing
+    from autograder.harness.student import Student
 
     class Partial(testing.StudentTestCase):
         @testing.partial_credit(2)

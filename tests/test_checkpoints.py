@@ -10,9 +10,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from autograder import protocol  # noqa: E402
-from autograder.checks.checkpoints import describe_tiers, tier_points  # noqa: E402
-from autograder.student import local_student  # noqa: E402
+from autograder.grading.checkpoints import describe_tiers, tier_points  # noqa: E402
+from autograder.harness.student import local_student  # noqa: E402
+from autograder.worker import protocol  # noqa: E402
 
 MODEL = '''
 import torch.nn as nn

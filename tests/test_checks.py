@@ -4,8 +4,8 @@ and where their tolerances cut, tested directly."""
 import numpy as np
 import pytest
 
-from autograder.checks.compare import ComparisonFailed, as_plain_array, assert_close, assert_equal
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient, relative_error
+from autograder.harness.checks.compare import ComparisonFailed, as_plain_array, assert_close, assert_equal
+from autograder.harness.checks.gradcheck import assert_gradient_close, numerical_gradient, relative_error
 
 
 def failure(check, *args, **kwargs):

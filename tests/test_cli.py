@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli, results
+from autograder import cli
+from autograder.grading import results
 
 SUBMISSIONS = Path(__file__).resolve().parent / "fixtures" / "submissions"
 
@@ -72,7 +73,7 @@ def test_an_unreadable_submission_is_misuse(fixture_repo, tmp_path, capsys):
 
 
 def test_an_explicit_sandbox_that_cannot_run_is_misuse(fixture_repo, tmp_path, capsys, monkeypatch):
-    from autograder import sandbox
+    from autograder.sandbox import modes as sandbox
 
     def refuse(requested="auto", **kwargs):
         raise sandbox.SandboxUnavailable("user: needs root")
@@ -98,7 +99,8 @@ COMMANDS_ON_TINYCALC = [
 @pytest.fixture
 def broken_repo(tmp_path, monkeypatch):
     """A copy of the fixture repository, as the real commands see it (run from its root)."""
-    from autograder import manifest, release
+    from autograder import manifest
+    from autograder.release import student_zip as release
 
     from .conftest import FIXTURE_REPO
 
@@ -179,7 +181,7 @@ def test_top_level_help_names_the_commands_and_an_example(capsys):
 
 def test_an_automatic_fallback_to_no_sandbox_says_why_and_how_to_fix_it(fixture_repo, tmp_path, capsys,
                                                                        monkeypatch):
-    from autograder import sandbox
+    from autograder.sandbox import modes as sandbox
 
     real = sandbox._trial
     monkeypatch.setattr(sandbox, "_trial", lambda name, slot: (None, "bubblewrap is not installed")

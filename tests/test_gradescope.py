@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradescope, manifest, results
+from autograder import manifest
+from autograder.grading import results
+from autograder.release import gradescope
 
 SUBMISSIONS = Path(__file__).resolve().parent / "fixtures" / "submissions"
 FIXTURE_REPO = Path(__file__).resolve().parent / "fixtures" / "repo"
@@ -60,8 +62,8 @@ def test_the_zip_holds_the_scripts_the_engine_and_this_assignment_only(tinycalc,
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
         setup = zf.read("setup.sh").decode()
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
-    for name in ("constraints.txt", "autograder/worker.py", "autograder/results_schema.json",
-                 "autograder/checks/compare.py", "solutions/tinycalc/calc.py",
+    for name in ("constraints.txt", "autograder/worker/serve.py", "autograder/grading/results_schema.json",
+                 "autograder/harness/checks/compare.py", "solutions/tinycalc/calc.py",
                  "solutions/tinycalc/data/numbers.txt", "skeletons/tinycalc/calc.py",
                  "public_tests/tinycalc/test_calc.py", "private_tests/tinycalc/test_calc_hidden.py"):
         assert name in names

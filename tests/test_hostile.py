@@ -70,17 +70,19 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder import cli, manifest, runner, suite  # noqa: E402
-from autograder import results as results_file  # noqa: E402
-from autograder import sandbox as sandboxes  # noqa: E402
-from autograder.render import render  # noqa: E402
+from autograder import cli, manifest  # noqa: E402
+from autograder.authoring.render import render  # noqa: E402
+from autograder.grading import results as results_file  # noqa: E402
+from autograder.grading import runner  # noqa: E402
+from autograder.harness import suite  # noqa: E402
+from autograder.sandbox import modes as sandboxes  # noqa: E402
 
 sys.path.insert(0, str(REPO / "tests"))
 from results_check import assert_valid_results  # noqa: E402
 
 ASSIGNMENT = "a1_mnist"
 CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "submissions" / ASSIGNMENT
-SCHEMA = json.loads((REPO / "autograder" / "results_schema.json").read_text())
+SCHEMA = json.loads((REPO / "autograder" / "grading" / "results_schema.json").read_text())
 MARKER = "# ==== HOSTILE TEST FIXTURE: everything below this line is the attack ===="
 # The tests every case runs (Class.method patterns): A1's tests of single functions and
 # small models, public and hidden. Left out: loading and training on MNIST (minutes) and
@@ -191,7 +193,7 @@ def scratch():
     computations are small, and on a busy 2-core machine OpenBLAS threads spinning for
     them made each grading 5 times slower.
     """
-    from autograder import release
+    from autograder.release import student_zip as release
 
     blas = _openblas()
     threads = blas[1]() if blas else None
@@ -685,8 +687,9 @@ def test_checkpoint_loader_refuses_malicious_pickle(tmp_path):
     """Is a student checkpoint whose pickle runs code refused by the engine's checkpoint
     loader, in the sandboxed worker, without running it (fixture checkpoint-malicious-pickle)?"""
     pytest.importorskip("torch")
-    from autograder import remote, sandbox
-    from autograder.student import Student, StudentError
+    from autograder.harness.student import Student, StudentError
+    from autograder.sandbox import modes as sandbox
+    from autograder.sandbox import remote
 
     workspace = tmp_path / "workspace"
     (workspace / "checkpoints").mkdir(parents=True)

@@ -73,8 +73,8 @@ def hsv_of_red():
 DRIVER = '''
 import json, sys
 sys.path.insert(0, sys.argv[1])
-from autograder import protocol
-from autograder.worker import Worker
+from autograder.worker import protocol
+from autograder.worker.serve import Worker
 worker = Worker(sys.argv[2])
 if sys.argv[3] == "guard":
     payload, _ = protocol.encode({"student.py": ["colorsys"], "other.py": []})
@@ -130,11 +130,12 @@ def test_sys_modules_hands_out_no_forbidden_module(tmp_path):
 
 
 def test_the_guard_module_runs_in_the_worker_and_ships_with_it():
-    from autograder import release, sandbox
+    from autograder.release import student_zip as release
+    from autograder.sandbox import modes as sandbox
 
-    assert "import_guard.py" in sandbox.ENGINE_FILES
-    assert "autograder/import_guard.py" in release.HARNESS_FILES
-    tree = ast.parse((REPO / "autograder" / "import_guard.py").read_text())
+    assert (sandbox.WORKER_PACKAGE / "import_guard.py").is_file()
+    assert "autograder/worker/import_guard.py" in release.harness_files()
+    tree = ast.parse((REPO / "autograder" / "worker" / "import_guard.py").read_text())
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert imported <= set(sys.stdlib_module_names), imported  # runs before anything else is allowed
@@ -156,8 +157,11 @@ def test_numpy_added_to_conv_classifier_scores_full_marks(tmp_path, monkeypatch)
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent))
     import test_hostile as hostile
 
-    from autograder import manifest, release, runner, suite
-    from autograder.render import render
+    from autograder import manifest
+    from autograder.authoring.render import render
+    from autograder.grading import runner
+    from autograder.harness import suite
+    from autograder.release import student_zip as release
 
     case = A2_CASES / "harmless-numpy-import"
     spec = json.loads((case / "expected.json").read_text())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.intake import Intake, prepare_workspace
+from autograder.grading.intake import Intake, prepare_workspace
 from autograder.manifest import Checkpoint, Limits, Manifest
 
 SKELETONS = Path(__file__).parent / "fixtures" / "intake" / "skeletons"
@@ -598,7 +598,7 @@ CALC = Path(__file__).parent / "fixtures" / "submissions" / "clean" / "calc.py"
 
 
 def graded(manifest, submission):
-    from autograder import results, runner
+    from autograder.grading import results, runner
     outcome = runner.grade(manifest, submission, sandbox="none")
     results.validate(outcome)
     return outcome
@@ -643,7 +643,7 @@ def test_graded_a_refused_file_names_its_limit_and_every_test_is_listed(tinycalc
 
 def test_a_failed_test_that_needed_a_refused_checkpoint_says_why():
     """A checkpoint test failing with `... is missing` also says that the file was refused, and why."""
-    from autograder import results, runner
+    from autograder.grading import results, runner
     needed = results.TestRecord(name="MyModel checkpoint", weight=10.0, failed=True,
                                 message="checkpoints/mymodel.pth is missing: train the model and keep the saved checkpoint")
     other = results.TestRecord(name="VanillaCNN checkpoint", weight=5.0, failed=True, message="accuracy 0.1")
@@ -695,8 +695,8 @@ def test_a_file_named_like_the_root_folder_does_not_break_intake(tmp_path):
 
 def test_copies_compared_with_a_file_are_not_kept_in_memory():
     """Comparing many copies of a large file keeps only the first one's bytes (memory of the grader)."""
-    from autograder.intake import _Reader
-    from autograder.zip_inspect import Entry
+    from autograder.grading.intake import _Reader
+    from autograder.grading.zip_inspect import Entry
     copies = [Entry(f"copy{i}", ("models", "net.py"), False, len(NET), None, lambda cap: NET) for i in range(3)]
     reader = _Reader()
     assert all(reader.same(copies[0], other, 1.0) for other in copies[1:])

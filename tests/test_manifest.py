@@ -145,7 +145,7 @@ def test_invalid_toml_is_one_line(repo):
 
 
 def test_instructor_errors_share_one_base_class():
-    from autograder.render import MarkerError
+    from autograder.authoring.render import MarkerError
 
     assert issubclass(manifest.ManifestError, KitError)
     assert issubclass(MarkerError, KitError)

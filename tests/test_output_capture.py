@@ -10,9 +10,10 @@ import uuid
 
 import pytest
 
-from autograder import policies, testing
-from autograder.results import TestRecord as Record
-from autograder.student import local_student
+from autograder.grading import policies
+from autograder.grading.results import TestRecord as Record
+from autograder.harness import testing
+from autograder.harness.student import local_student
 
 CODE = '''\
 import warnings

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder import protocol
+from autograder.worker import protocol
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
@@ -171,7 +171,7 @@ def test_a_huge_json_part_is_refused_before_parsing():
 
     import numpy as np
 
-    from autograder import protocol as p
+    from autograder.worker import protocol as p
 
     big_list = p.pack({"value": [0] * 500_000})  # about 1.5 MB of JSON
     with pytest.raises(p.ProtocolError, match="message larger than 1000000 bytes"):

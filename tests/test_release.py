@@ -10,8 +10,11 @@ import zipfile
 
 import pytest
 
-from autograder import audit, manifest, release
-from autograder.render import render
+from autograder import manifest
+from autograder.authoring.render import render
+from autograder.authoring.tree import source_files
+from autograder.release import archive, audit
+from autograder.release import student_zip as release
 
 A1 = "a1_mnist"
 
@@ -57,7 +60,7 @@ def test_stale_skeleton_is_reported(tmp_path, a1):
 
 def test_zip_holds_what_a_student_needs(a1_zip):
     """Does the unpacked zip hold the skeleton, tests, harness, README, requirements and scripts?"""
-    for rel in ("utils.py", "models/two_layer_nn.py", "tests/test_loading.py", "autograder/testing.py",
+    for rel in ("utils.py", "models/two_layer_nn.py", "tests/test_loading.py", "autograder/harness/testing.py",
                 "README.md", "requirements.txt", "collect_submission.sh", "data/get_data.sh"):
         assert (a1_zip / rel).is_file(), rel
     assert "numpy==" in (a1_zip / "requirements.txt").read_text()
@@ -97,7 +100,7 @@ def _zip_with(tmp_path, a1, plant):
     tree = tmp_path / A1
     release.stage_student_tree(a1, tree)
     plant(tree)
-    return release.write_zip(tmp_path / "planted.zip", release.tree_entries(tree, A1, skip=()))
+    return archive.write_zip(tmp_path / "planted.zip", archive.tree_entries(tree, A1, skip=()))
 
 
 def test_clean_zip_passes_the_leak_scan(tmp_path, a1):
@@ -137,7 +140,7 @@ def test_hidden_labels_and_data_never_reach_the_skeleton():
     """Are the hidden test labels (and the data the grader links in) kept out of every skeleton?"""
     for name in manifest.all_names():
         m = manifest.load(name)
-        files = set(release.source_files(m))
+        files = set(source_files(m))
         assert not files & set(m.data), name
         if m.evaluation:
             assert m.evaluation.labels not in files, name
@@ -205,8 +208,8 @@ def test_zip_writer_is_reproducible_and_keeps_modes(tmp_path):
     (tree / "data.txt").write_text("x\n")
     (tree / "__pycache__").mkdir()
     (tree / "__pycache__" / "a.pyc").write_bytes(b"\0")
-    first = release.write_zip(tmp_path / "a.zip", [*release.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
-    second = release.write_zip(tmp_path / "b.zip", [*release.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
+    first = archive.write_zip(tmp_path / "a.zip", [*archive.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
+    second = archive.write_zip(tmp_path / "b.zip", [*archive.tree_entries(tree, "top"), ("extra.txt", "hi", None)])
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as zf:
         infos = {i.filename: i for i in zf.infolist()}
@@ -214,4 +217,4 @@ def test_zip_writer_is_reproducible_and_keeps_modes(tmp_path):
     assert sorted(infos) == ["extra.txt", "top/data.txt", "top/sub/run.sh"]
     assert infos["top/sub/run.sh"].external_attr >> 16 & 0o777 == 0o755
     assert infos["top/data.txt"].external_attr >> 16 & 0o777 == 0o644
-    assert {i.date_time for i in infos.values()} == {release.ZIP_DATE}
+    assert {i.date_time for i in infos.values()} == {archive.ZIP_DATE}

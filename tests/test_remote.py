@@ -17,10 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder import protocol, remote, results, runner, sandbox
+from autograder.grading import results, runner
+from autograder.harness.student import StudentError
 from autograder.manifest import Limits
-from autograder.student import StudentError
-from autograder.worker import Worker
+from autograder.sandbox import modes as sandbox
+from autograder.sandbox import remote
+from autograder.worker import protocol
+from autograder.worker.serve import Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results_check import assert_valid_results  # noqa: E402
@@ -296,7 +299,7 @@ def sandbox_mode_none():
 
 def _names_of_tests(tinycalc):
     """{unittest id: its results entry name} for the fixture assignment's suite."""
-    from autograder import suite
+    from autograder.harness import suite
 
     def flatten(tests):
         for test in tests:

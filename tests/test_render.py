@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.render import MarkerError, render, solution_only_lines
+from autograder.authoring.render import MarkerError, render, solution_only_lines
 
 # Comment text: anything printable that is not marker syntax.
 comment_text = st.text(

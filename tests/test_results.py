@@ -7,8 +7,10 @@ import json
 import jsonschema
 import pytest
 
-from autograder import manifest, results, runner, suite, testing
-from autograder.results import TestRecord as Record
+from autograder import manifest
+from autograder.grading import results, runner
+from autograder.grading.results import TestRecord as Record
+from autograder.harness import suite, testing
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import remote, results, runner, sandbox
+from autograder.grading import results, runner
+from autograder.sandbox import modes as sandbox
+from autograder.sandbox import remote
 
 SUBMISSIONS = Path(__file__).resolve().parent / "fixtures" / "submissions"
 CASES = sorted(p.name for p in SUBMISSIONS.iterdir() if (p / "expected.json").is_file())

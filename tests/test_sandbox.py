@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import confine, runner, sandbox
+from autograder.grading import runner
 from autograder.manifest import Limits
+from autograder.sandbox import confine
+from autograder.sandbox import modes as sandbox
 
 LIMITS = Limits(call_seconds=10, submission_seconds=120, memory_mb=1024, processes=32, open_files=100,
                 file_size_mb=8)
@@ -108,7 +110,9 @@ def test_bwrap_hides_the_network_and_the_system_is_read_only(worker):
     assert set(student.call("probe.listdir", "/")) <= {
         "bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "proc", "dev", "tmp", "workspace",
         "engine", *(p.strip("/").split("/")[0] for p in sandbox._python_roots())}
-    assert student.call("probe.listdir", "/engine/autograder") == sorted(sandbox.ENGINE_FILES)
+    assert student.call("probe.listdir", "/engine/autograder") == ["__init__.py", "worker"]
+    assert set(student.call("probe.listdir", "/engine/autograder/worker")) >= {
+        p.name for p in sandbox.WORKER_PACKAGE.glob("*.py")}
     for path in ("/usr/kit-x", "/kit-x", "/engine/autograder/kit-x", sandbox.sys.prefix + "/kit-x"):
         assert "Read-only file system" in student.call("probe.write", path)
     assert student.call("probe.write", "/tmp/kit-x") == "written"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder.sandbox import modes as sandbox
 
 NO_BWRAP = "bubblewrap is not installed"
 NOT_ROOT = "needs root (to switch to an unprivileged account)"

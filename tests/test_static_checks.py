@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import manifest, release
+from autograder import manifest
+from autograder.grading.static_checks import Finding, check_submission
 from autograder.manifest import Limits, Manifest
-from autograder.static_checks import Finding, check_submission
+from autograder.release import student_zip as release
 
 SKELETONS = Path(__file__).parent / "fixtures" / "static" / "skeletons"
 

@@ -5,12 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import sandbox
+from autograder.sandbox import modes as sandbox
 
 ENGINE = Path(__file__).resolve().parent.parent
 
 
-def imported_by_worker(engine_path, statement="import autograder.worker"):
+def imported_by_worker(engine_path, statement="import autograder.worker.serve"):
     code = (f"import sys; sys.path.insert(0, {str(engine_path)!r}); {statement}; "
             f"import json; print(json.dumps(sorted(sys.modules)))")
     return json.loads(subprocess.run([sys.executable, "-I", "-B", "-c", code], capture_output=True,
@@ -29,5 +29,8 @@ def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
         tops = {m.split(".")[0] for m in modules}
         assert not tops - set(sys.stdlib_module_names) - startup - {"numpy", "autograder"}
         assert {m for m in modules if m.startswith("autograder")} == {
-            "autograder", "autograder.import_guard", "autograder.protocol", "autograder.worker"}
-    assert sorted(p.name for p in (box.engine / "autograder").iterdir()) == sorted(sandbox.ENGINE_FILES)
+            "autograder", "autograder.worker", "autograder.worker.import_guard", "autograder.worker.protocol",
+            "autograder.worker.serve"}
+    copied = sorted(p.relative_to(box.engine).as_posix() for p in box.engine.rglob("*.py"))
+    assert copied == ["autograder/__init__.py"] + sorted(
+        f"autograder/worker/{p.name}" for p in sandbox.WORKER_PACKAGE.glob("*.py"))

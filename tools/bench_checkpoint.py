@@ -25,8 +25,10 @@ import torch  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder import manifest, remote, sandbox  # noqa: E402
-from autograder.student import Student  # noqa: E402
+from autograder import manifest  # noqa: E402
+from autograder.harness.student import Student  # noqa: E402
+from autograder.sandbox import modes as sandbox  # noqa: E402
+from autograder.sandbox import remote  # noqa: E402
 
 PART2 = REPO / "solutions" / "a2_cnn" / "part2-pytorch"
 MEAN, STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)

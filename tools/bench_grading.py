@@ -21,9 +21,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograder import manifest, remote, results, runner, sandbox, suite, testing  # noqa: E402
-from autograder.student import Student, local_student  # noqa: E402
-from autograder.worker import seed_everything  # noqa: E402
+from autograder import manifest  # noqa: E402
+from autograder.grading import results, runner
+from autograder.harness import suite, testing
+from autograder.harness.student import Student, local_student  # noqa: E402
+from autograder.sandbox import modes as sandbox
+from autograder.sandbox import remote
+from autograder.worker.serve import seed_everything  # noqa: E402
 
 
 def run_local(m):

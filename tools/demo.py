@@ -22,8 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder import manifest as manifests  # noqa: E402
-from autograder.release import render_skeleton, source_files  # noqa: E402
-from autograder.render import has_markers, render  # noqa: E402
+from autograder.authoring.render import has_markers, render  # noqa: E402
+from autograder.authoring.tree import source_files  # noqa: E402
+from autograder.release.student_zip import render_skeleton  # noqa: E402
 
 OUT = REPO / "build" / "demo"
 

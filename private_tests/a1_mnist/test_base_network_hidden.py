@@ -4,8 +4,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 
 def stable_softmax(scores):

@@ -7,8 +7,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import ComparisonFailed, assert_close, assert_equal
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import ComparisonFailed, assert_close, assert_equal
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 try:
     import pytest

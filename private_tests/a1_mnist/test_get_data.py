@@ -18,7 +18,7 @@ import unittest
 from functools import partial
 from pathlib import Path
 
-from autograder.testing import visibility, weight
+from autograder.harness.testing import visibility, weight
 
 REPO = Path(__file__).resolve().parents[2]
 GET_DATA = REPO / "solutions" / "a1_mnist" / "data" / "get_data.py"

@@ -8,9 +8,9 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.checks.gradcheck import assert_gradient_close, numerical_gradient
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 SOFTMAX = "models.softmax_regression.SoftmaxRegression"
 TWO_LAYER = "models.two_layer_nn.TwoLayerNet"

@@ -4,8 +4,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 X = np.random.default_rng(2024).standard_normal((4, 5)) * 3
 

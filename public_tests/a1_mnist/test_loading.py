@@ -5,8 +5,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import ComparisonFailed, assert_equal
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import ComparisonFailed, assert_equal
+from autograder.harness.testing import StudentTestCase, number, weight
 
 
 def numbered_rows(n):

@@ -4,8 +4,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 # Probabilities (rows sum to 1) and labels of a batch of three examples, three classes.
 PROBS = np.array([[0.2, 0.5, 0.3], [0.5, 0.1, 0.4], [0.3, 0.3, 0.4]])

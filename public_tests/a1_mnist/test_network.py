@@ -9,8 +9,8 @@ import unittest
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 

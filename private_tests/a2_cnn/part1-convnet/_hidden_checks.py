@@ -2,8 +2,8 @@
 checks of a student's backward against numerical gradients of the reference's forward."""
 
 
-from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.checks.gradcheck import assert_gradient_close, numerical_gradient
 
 CONV = "modules.convolution.Conv2D"
 POOL = "modules.max_pool.MaxPooling"

@@ -96,7 +96,7 @@ ARCHITECTURE = [
 def gradients(case, functions, dout=None, samples=None):
     """Add case[name] (the numerical gradient, NaN where not computed) and
     case[name + '_index'] (the flat coordinates computed) for each (name, f, at)."""
-    from autograder.checks.gradcheck import numerical_gradient
+    from autograder.harness.checks.gradcheck import numerical_gradient
 
     for name, f, at in functions:
         case[name], case[name + "_index"] = numerical_gradient(f, at, dout, h=1e-5, samples=samples)

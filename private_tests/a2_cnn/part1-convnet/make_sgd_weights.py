@@ -26,7 +26,7 @@ def load_public_sgd_test():
 
 def main():
     sys.path.insert(0, str(REPO))  # run as a script: the repository root is not on the path
-    from autograder.student import local_student
+    from autograder.harness.student import local_student
 
     w, b = load_public_sgd_test().two_sgd_steps(local_student(SOLUTION))
     out = PUBLIC / "sgd_weights"

@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _hidden_checks import check_forward, check_gradients, linear_pair  # noqa: E402

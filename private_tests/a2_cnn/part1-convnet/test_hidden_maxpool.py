@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from autograder.checks.compare import ComparisonFailed
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import ComparisonFailed
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _hidden_checks import POOL, check_forward, check_gradients, output_shape  # noqa: E402

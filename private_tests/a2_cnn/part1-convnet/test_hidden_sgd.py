@@ -5,8 +5,8 @@ import sys
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _hidden_checks import CONVNET, CRITERION, SGD  # noqa: E402

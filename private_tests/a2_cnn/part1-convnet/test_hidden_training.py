@@ -8,8 +8,8 @@ pooling 2/2, linear) on 8x8 images with 8 filters: seconds even for loops.
 
 import numpy as np
 
-from autograder.checks.compare import ComparisonFailed
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import ComparisonFailed
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 # train.py's network, on 8x8 images with 8 filters.
 ARCHITECTURE = [

@@ -34,7 +34,7 @@ def scores_and_labels(n, c, seed):
 
 def focal_loss_cases():
     """test_focal_loss_gradient: FocalLoss(gamma=2), float64 scores (6, 5)."""
-    from autograder.checks.gradcheck import numerical_gradient
+    from autograder.harness.checks.gradcheck import numerical_gradient
 
     x, y = scores_and_labels(6, 5, seed=2)
     gamma = 2.0

@@ -6,9 +6,9 @@ own class and predicts the test images; the grader alone holds the labels.
 
 import unittest
 
-from autograder.checks.checkpoints import CheckpointTestCase, max_points
+from autograder.grading.checkpoints import CheckpointTestCase, max_points
+from autograder.harness.testing import leaderboard, number, partial_credit
 from autograder.manifest import load
-from autograder.testing import leaderboard, number, partial_credit
 
 ASSIGNMENT = "a2_cnn/part2-pytorch"
 TIERS = {c.path.rsplit("/", 1)[-1][:-4]: c.tiers for c in load(ASSIGNMENT).checkpoints}

@@ -24,8 +24,8 @@ import unittest
 import numpy as np
 import torch
 
-from autograder.checks.compare import assert_equal
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_equal
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 3))
 

@@ -4,9 +4,9 @@ reweighting, all against the reference solution."""
 import numpy as np
 import torch
 
-from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close, numerical_gradient
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.checks.gradcheck import assert_gradient_close, numerical_gradient
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 
 def scores_and_labels(n, c, seed=0, dtype=torch.float32, scale=1.0):

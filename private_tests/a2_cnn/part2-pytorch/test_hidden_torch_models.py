@@ -4,8 +4,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.compare import ComparisonFailed, assert_close, assert_equal
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import ComparisonFailed, assert_close, assert_equal
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 
 def parameters(student, model):

@@ -4,8 +4,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, visibility, weight
 
 
 # The same helper as in the public test_torch_training.py (private tests must not

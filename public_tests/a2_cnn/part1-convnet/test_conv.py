@@ -3,9 +3,9 @@
 import os
 import sys
 
-from autograder.checks.compare import assert_close
-from autograder.checks.gradcheck import assert_gradient_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.checks.gradcheck import assert_gradient_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _fixtures import load_fixture  # noqa: E402  (the helper beside this file)

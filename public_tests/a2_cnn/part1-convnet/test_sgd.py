@@ -4,8 +4,8 @@ import os
 
 import numpy as np
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.compare import assert_close
-from autograder.testing import StudentTestCase, number, weight
+from autograder.harness.checks.compare import assert_close
+from autograder.harness.testing import StudentTestCase, number, weight
 
 
 class TinyTask:

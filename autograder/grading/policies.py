@@ -35,7 +35,7 @@ included); the tests of the file's other code keep their points. manifest.import
 - warn: the notes only; forbidden modules are not refused at run time.
 """
 
-from autograder.results import TestRecord
+from autograder.grading.results import TestRecord
 
 QUOTE_CHARS = 200
 

@@ -25,12 +25,13 @@ import traceback
 import unittest
 from pathlib import Path
 
-from autograder import call_limits, intake, policies, results, static_checks, suite, testing
-from autograder import sandbox as sandboxes
+from autograder.grading import intake, policies, results, static_checks
+from autograder.harness import call_limits, suite, testing
+from autograder.harness.student import Student, StudentError, local_student
 from autograder.manifest import REPO
-from autograder.remote import HANDLE_SPAN, EngineFailure, RemoteTransport, WorkerFailure
-from autograder.student import Student, StudentError, local_student
-from autograder.worker import seed_everything
+from autograder.sandbox import modes as sandboxes
+from autograder.sandbox.remote import HANDLE_SPAN, EngineFailure, RemoteTransport, WorkerFailure
+from autograder.worker.serve import seed_everything
 
 
 def grade(manifest, submission_path, *, sandbox="auto", log_dir=None):

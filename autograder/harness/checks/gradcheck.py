@@ -10,7 +10,7 @@ a backward that are wrong together still agree with each other.
 
 import numpy as np
 
-from autograder.checks.compare import ComparisonFailed, as_plain_array
+from autograder.harness.checks.compare import ComparisonFailed, as_plain_array
 
 
 def numerical_gradient(f, x, dout=None, h=1e-6, samples=None, seed=0):

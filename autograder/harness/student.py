@@ -15,8 +15,8 @@ import io
 import sys
 import time
 
-from autograder import protocol
-from autograder.worker import Worker
+from autograder.worker import protocol
+from autograder.worker.serve import Worker
 
 
 class StudentError(Exception):

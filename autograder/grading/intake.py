@@ -37,7 +37,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from autograder.zip_inspect import (
+from autograder.grading.zip_inspect import (
     MB,
     Fatal,
     Refused,

@@ -27,11 +27,13 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
-from autograder import release, results
 from autograder.errors import KitError
+from autograder.grading import results
 from autograder.manifest import REPO
+from autograder.release import archive
+from autograder.release import student_zip as release
 
-ENGINE = Path(__file__).resolve().parent
+ENGINE = REPO / "autograder"
 VENV = "/opt/kit-venv"
 # Import names whose distribution is named otherwise (the rest: the import name itself,
 # or what the installed distributions say).
@@ -193,13 +195,13 @@ def build_autograder_zip(manifest, *, dist=None):
                                   index=f"--extra-index-url {TORCH_INDEX} " if manifest.needs_torch else ""), 0o755),
         ("run_autograder", RUN.format(venv=VENV, name=manifest.name, fallback=fallback), 0o755),
         ("constraints.txt", REPO / "constraints.txt", 0o644),
-        *release.tree_entries(ENGINE, "autograder", skip=SKIP, suffixes=(".py", ".json")),
+        *archive.tree_entries(ENGINE, "autograder", skip=SKIP, suffixes=(".py", ".json")),
     ]
     for top, source in (("solutions", manifest.root), ("skeletons", manifest.skeleton),
                         ("public_tests", manifest.public_tests), ("private_tests", manifest.private_tests)):
         if Path(source).is_dir():
-            entries += release.tree_entries(source, f"{top}/{manifest.name}", skip=SKIP)
+            entries += archive.tree_entries(source, f"{top}/{manifest.name}", skip=SKIP)
     tmp = path.with_name(path.name + ".tmp")
-    release.write_zip(tmp, entries)
+    archive.write_zip(tmp, entries)
     tmp.replace(path)
     return path

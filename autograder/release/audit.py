@@ -25,8 +25,9 @@ import zipfile
 from pathlib import Path
 
 from autograder import manifest as manifests
+from autograder.authoring.render import has_markers, render, solution_only_lines
+from autograder.authoring.tree import source_files
 from autograder.manifest import REPO
-from autograder.render import has_markers, render, solution_only_lines
 
 MIN_SECRET_LINE = 12  # shorter solution lines (`pass`, `return out`) reveal nothing
 
@@ -154,7 +155,7 @@ def run_suite(test_dirs, *, student, reference=None):
     """Run tests in a fresh interpreter (student modules of assignments share names)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "outcomes.json"
-        cmd = [sys.executable, "-m", "autograder.suite", "--student", str(student), "--out", str(out)]
+        cmd = [sys.executable, "-m", "autograder.harness.suite", "--student", str(student), "--out", str(out)]
         if reference:
             cmd += ["--reference", str(reference)]
         proc = subprocess.run(cmd + [str(d) for d in test_dirs], capture_output=True, text=True,
@@ -190,12 +191,10 @@ def check_zip(names, zip_path):
 def _secret_lines(names):
     """Solution-only lines of every marked file, minus lines the student files also hold
     (only the files a release ships are read: never the data)."""
-    from autograder import release
-
     secrets, public = set(), set()
     for name in names:
         m = manifests.load(name)
-        for rel in release.source_files(m):
+        for rel in source_files(m):
             try:
                 text = (m.root / rel).read_text()
             except (UnicodeDecodeError, OSError):
@@ -211,8 +210,6 @@ def _secret_lines(names):
 def _secret_hashes(names):
     """sha256 -> description of every file that must never ship (of the solution tree, only
     the shipped sources are read for markers: never the data)."""
-    from autograder import release
-
     hashes = {}
     for name in names:
         m = manifests.load(name)
@@ -220,7 +217,7 @@ def _secret_hashes(names):
         sources += [("reference checkpoint", p) for p in m.root.rglob("*.pth")]
         if m.evaluation:
             sources.append(("the hidden labels", m.root / m.evaluation.labels))
-        for path in (m.root / rel for rel in release.source_files(m)):
+        for path in (m.root / rel for rel in source_files(m)):
             if path.suffix in (".py", ".yaml", ".yml", ".sh", ".md"):
                 try:
                     if has_markers(path.read_text()):
@@ -244,27 +241,3 @@ def _env(root):
     for key in ("KIT_STUDENT_ROOT", "KIT_REFERENCE_ROOT"):
         env.pop(key, None)
     return env
-
-
-def audit_assignments(names):
-    """The audit `make test` runs: stage each student tree, check it, zip it, scan the zip.
-
-    The reference solutions' own test run is left to `make test`'s pytest step.
-    Returns the problems found ([] when clean).
-    """
-    from autograder import release
-
-    problems = []
-    for name in names:
-        m = manifests.load(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            tree = Path(tmp) / name
-            release.stage_student_tree(m, tree)
-            zip_path = release.write_zip(Path(tmp) / "student.zip", release.tree_entries(tree, name, skip=()))
-            found = check_student_tree(m, tree)
-            try:
-                check_zip([name], zip_path)
-            except AuditError as e:
-                found.append(str(e))
-        problems += [f"{name}: {p}" for p in found]
-    return problems

@@ -40,7 +40,7 @@ import warnings
 
 import numpy as np
 
-from autograder import import_guard, protocol
+from autograder.worker import import_guard, protocol
 
 OUTPUT_KEEP = 64 * 1024  # bytes of captured output returned per call; the rest is counted
 WARNINGS_KEEP = 20       # distinct warnings returned per call; repeats of one are counted

@@ -16,8 +16,8 @@ the highest tier reached counts.
 import numpy as np
 
 from autograder import manifest as manifests
-from autograder.checks.compare import ComparisonFailed
-from autograder.testing import StudentTestCase
+from autograder.harness.checks.compare import ComparisonFailed
+from autograder.harness.testing import StudentTestCase
 
 
 def tier_points(accuracy, tiers):

@@ -39,11 +39,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import confine
 from autograder.manifest import Limits
+from autograder.sandbox import confine
 
 MODES = ("bwrap", "user", "none")
-ENGINE_FILES = ("__init__.py", "protocol.py", "worker.py", "import_guard.py")
+# The worker side, copied whole into the sandbox: autograder/__init__.py and autograder/worker/.
+WORKER_PACKAGE = Path(__file__).resolve().parent.parent / "worker"
 BWRAP_WORKSPACE = "/workspace"
 BWRAP_ENGINE = "/engine"
 BWRAP_RUN = "/tmp/run"  # the worker's working folder inside bwrap (on its private /tmp)
@@ -224,9 +225,8 @@ class Sandbox:
         self.scratch.chmod(0o711)  # the worker account may pass through, not list
         package = self.engine / "autograder"
         package.mkdir(parents=True)
-        source = Path(__file__).resolve().parent
-        for name in ENGINE_FILES:
-            shutil.copyfile(source / name, package / name)
+        shutil.copyfile(WORKER_PACKAGE.parent / "__init__.py", package / "__init__.py")
+        shutil.copytree(WORKER_PACKAGE, package / "worker", ignore=shutil.ignore_patterns("__pycache__"))
         _chmod_tree(self.engine, 0o755, 0o644)
         self.workspace.mkdir(parents=True, exist_ok=True)
         if self.mode.name == "user":
@@ -284,7 +284,7 @@ class Sandbox:
         engine = BWRAP_ENGINE if inside else str(self.engine)
         workspace = BWRAP_WORKSPACE if inside else str(self.workspace)
         code = code or (f"import sys; sys.path.insert(0, {engine!r}); "
-                        f"from autograder.worker import main; main()")
+                        f"from autograder.worker.serve import main; main()")
         python = [sys.executable, "-I", "-B", "-c", code, workspace]
         return self._bwrap() + ["--"] + python if inside else python
 

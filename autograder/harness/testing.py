@@ -1,6 +1,6 @@
 """What a test file imports: the TestCase base class, the gradescope_utils decorators.
 
-    from autograder.testing import StudentTestCase, weight, number, visibility
+    from autograder.harness.testing import StudentTestCase, weight, number, visibility
 
     class TestActivation(StudentTestCase):
         @weight(1)
@@ -40,7 +40,7 @@ from gradescope_utils.autograder_utils.decorators import (  # noqa: F401  (re-ex
     weight,
 )
 
-from autograder.student import LocalTransport, StudentError, local_student  # noqa: F401  (re-exported)
+from autograder.harness.student import LocalTransport, StudentError, local_student  # noqa: F401  (re-exported)
 
 _session = {}
 _fail_on_prints = True

@@ -6,79 +6,28 @@ and requirements.txt pinned from constraints.txt. The audit runs on the staged t
 before the zip is written.
 """
 
-import fnmatch
 import shutil
-import stat
 import tempfile
-import zipfile
 from pathlib import Path
 
-from autograder import audit
 from autograder import manifest as manifests
+from autograder.authoring.render import has_markers, render
+from autograder.authoring.tree import source_files
 from autograder.manifest import REPO
-from autograder.render import has_markers, render
+from autograder.release import audit
+from autograder.release.archive import tree_entries, write_zip
 
 DIST = REPO / "dist"
-# Never part of a skeleton: instructor files, generated data, trained weights, caches.
-ALWAYS_EXCLUDED = (
-    "assignment.toml", "*/__pycache__/*", "__pycache__/*", "*.pyc", ".pytest_cache/*",
-    "*.pth", "*.pt", "*.png", "data/*.csv", "data/cifar-10-batches-py/*", "*.zip",
-)
-# The harness shipped to students: enough to run the public tests locally, no more.
-HARNESS_FILES = (
-    "autograder/__init__.py", "autograder/protocol.py", "autograder/worker.py",
-    "autograder/import_guard.py",
-    "autograder/student.py", "autograder/testing.py", "autograder/checks/__init__.py",
-    "autograder/checks/compare.py", "autograder/checks/gradcheck.py",
-)
+# What students get of the engine, to run their tests as the grader does: whole packages.
+HARNESS_PACKAGES = ("autograder/worker", "autograder/harness")
 
 
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # every entry's timestamp: the same tree gives the same zip
-
-
-def write_zip(zip_path, entries):
-    """The one zip writer (student zips, the audit's scan copy, Gradescope zips).
-
-    `entries`: (name in the zip, source, mode) in the order to write; source a Path (read
-    in chunks) or str/bytes; mode the permission bits, None for the file's own (0o644 for
-    str/bytes). Timestamps are fixed and entries deflated, so zips are reproducible.
-    """
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, source, mode in entries:
-            if mode is None:
-                mode = stat.S_IMODE(source.stat().st_mode) if isinstance(source, Path) else 0o644
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.external_attr = (stat.S_IFREG | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if isinstance(source, Path):
-                with open(source, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-            else:
-                zf.writestr(info, source.encode() if isinstance(source, str) else source)
-    return Path(zip_path)
-
-
-def tree_entries(root, prefix, skip=("__pycache__",), suffixes=None):
-    """write_zip entries for the regular files under `root` (sorted), named prefix/relative
-    path; parts in `skip`, symlinks, and (if given) suffixes not in `suffixes` are left out."""
-    root = Path(root)
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part in skip for part in rel.parts) or path.is_symlink() or not path.is_file():
-            continue
-        if suffixes is None or path.suffix in suffixes:
-            yield f"{prefix}/{rel.as_posix()}" if prefix else rel.as_posix(), path, None
-
-
-def source_files(manifest):
-    """Relative paths of the files under solutions/<name> that become the skeleton."""
-    hidden = (manifest.evaluation.labels,) if manifest.evaluation else ()
-    excluded = ALWAYS_EXCLUDED + manifest.instructor_only + manifest.data + hidden
-    files = []
-    for path in sorted(manifest.root.rglob("*")):
-        rel = path.relative_to(manifest.root).as_posix()
-        if path.is_file() and not any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
-            files.append(rel)
+def harness_files():
+    """autograder/__init__.py and every .py file of the shipped packages (repo-relative)."""
+    files = ["autograder/__init__.py"]
+    for package in HARNESS_PACKAGES:
+        files += sorted(p.relative_to(REPO).as_posix() for p in (REPO / package).rglob("*.py")
+                        if "__pycache__" not in p.parts)
     return files
 
 
@@ -165,7 +114,7 @@ def stage_student_tree(manifest, dest):
             out = tests / path.relative_to(manifest.public_tests)
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, out)
-    for rel in HARNESS_FILES:
+    for rel in harness_files():
         out = dest / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / rel, out)
@@ -193,3 +142,25 @@ def build_release(group, *, check=True):
             audit.check_zip(names, tmp_zip)
         tmp_zip.replace(zip_path)
     return zip_path
+
+
+def audit_assignments(names):
+    """The audit `make test` runs: stage each student tree, check it, zip it, scan the zip.
+
+    The reference solutions' own test run is left to `make test`'s pytest step.
+    Returns the problems found ([] when clean).
+    """
+    problems = []
+    for name in names:
+        m = manifests.load(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / name
+            stage_student_tree(m, tree)
+            zip_path = write_zip(Path(tmp) / "student.zip", tree_entries(tree, name, skip=()))
+            found = audit.check_student_tree(m, tree)
+            try:
+                audit.check_zip([name], zip_path)
+            except audit.AuditError as e:
+                found.append(str(e))
+        problems += [f"{name}: {p}" for p in found]
+    return problems

@@ -1,6 +1,6 @@
 """Load test files as unittest suites and run them locally, outcome per test.
 
-`python -m autograder.suite --student ROOT [--reference ROOT] --out FILE DIR...` writes a
+`python -m autograder.harness.suite --student ROOT [--reference ROOT] --out FILE DIR...` writes a
 JSON object {test id: [outcome (passed|failed|error|skipped), exception type name]}.
 The release audit runs it in a fresh interpreter (student modules of different
 assignments share names such as `models`, so each run gets its own process).
@@ -51,7 +51,7 @@ class OutcomeResult(unittest.TestResult):
 
 def run_local(test_dirs, student_root, reference_root=None):
     """Run the tests against code imported from `student_root` -> {test id: (outcome, exc)}."""
-    from autograder import testing
+    from autograder.harness import testing
 
     testing.use(
         student=testing.local_student(student_root),
@@ -63,7 +63,7 @@ def run_local(test_dirs, student_root, reference_root=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.suite")
+    parser = argparse.ArgumentParser(prog="python -m autograder.harness.suite")
     parser.add_argument("--student", required=True)
     parser.add_argument("--reference")
     parser.add_argument("--out", required=True)

@@ -14,8 +14,8 @@ import select
 import signal
 import time
 
-from autograder import protocol
-from autograder.student import StudentError
+from autograder.harness.student import StudentError
+from autograder.worker import protocol
 
 MAX_REPLY_BYTES = 1 << 30
 # Plain values (lists, numbers) arrive as JSON: a bound far below the arrays' keeps a

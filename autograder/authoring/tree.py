@@ -1,0 +1,23 @@
+"""The solution tree: which files of solutions/<name> become the student's skeleton.
+
+The one place that decides it; rendering (render.py) then decides each file's text.
+"""
+
+import fnmatch
+
+# Never part of a skeleton: instructor files, generated data, trained weights, caches.
+ALWAYS_EXCLUDED = (
+    "assignment.toml", "*/__pycache__/*", "__pycache__/*", "*.pyc", ".pytest_cache/*",
+    "*.pth", "*.pt", "*.png", "data/*.csv", "data/cifar-10-batches-py/*", "*.zip",
+)
+
+def source_files(manifest):
+    """Relative paths of the files under solutions/<name> that become the skeleton."""
+    hidden = (manifest.evaluation.labels,) if manifest.evaluation else ()
+    excluded = ALWAYS_EXCLUDED + manifest.instructor_only + manifest.data + hidden
+    files = []
+    for path in sorted(manifest.root.rglob("*")):
+        rel = path.relative_to(manifest.root).as_posix()
+        if path.is_file() and not any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
+            files.append(rel)
+    return files
