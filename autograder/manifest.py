@@ -3,6 +3,9 @@
 An assignment is a folder under solutions/ holding an assignment.toml; its name is the
 folder's path relative to solutions/ ("a1_mnist", "a2_cnn/part1-convnet"). Its public
 and private tests live at the same relative path under public_tests/ and private_tests/.
+
+Why over 300 lines: the schema every key is validated against sits beside the fields it
+fills, so a new key is one edit.
 """
 
 import difflib

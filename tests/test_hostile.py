@@ -693,10 +693,12 @@ def test_checkpoint_loader_refuses_malicious_pickle(tmp_path):
 
     workspace = tmp_path / "workspace"
     (workspace / "checkpoints").mkdir(parents=True)
-    (workspace / "tiny.py").write_text("import torch.nn as nn\n\n\nclass Tiny(nn.Linear):\n"
-                                       "    def __init__(self):\n        super().__init__(2, 2)\n")
+    (workspace / "tiny.py").write_text("import os\n\nimport torch.nn as nn\n\n\nclass Tiny(nn.Linear):\n"
+                                       "    def __init__(self):\n        super().__init__(2, 2)\n\n\n"
+                                       "def payload_ran():\n    return os.path.exists('payload-ran')\n")
     np.save(workspace / "images.npy", np.zeros((1, 1, 1, 2), dtype=np.uint8))
-    marker = workspace / "payload-ran"  # relative to the worker's working folder, the workspace
+    # The payload writes "payload-ran" in the worker's working folder (its private scratch):
+    # the worker itself is asked whether it is there.
     run = subprocess.run([sys.executable, "-c", MALICIOUS_CHECKPOINT, str(workspace / "checkpoints" / "tiny.pth"),
                           "payload-ran"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -705,13 +707,13 @@ def test_checkpoint_loader_refuses_malicious_pickle(tmp_path):
     box.prepare()
     transport = remote.RemoteTransport(box, limits)
     try:
+        student = Student(transport)
         with pytest.raises(StudentError, match=r"could not be loaded with torch\.load\(weights_only=True\)"):
-            Student(transport).predict("tiny.Tiny", "checkpoints/tiny.pth", "images.npy",
-                                       max_mb=10, mean=[0.0], std=[1.0])
+            student.predict("tiny.Tiny", "checkpoints/tiny.pth", "images.npy", max_mb=10, mean=[0.0], std=[1.0])
+        assert student.call("tiny.payload_ran") is False
     finally:
         transport.close()
         box.close()
-    assert not marker.exists()
 
 
 def test_fixtures_are_attacks_on_student_files():

@@ -29,7 +29,8 @@ def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
         tops = {m.split(".")[0] for m in modules}
         assert not tops - set(sys.stdlib_module_names) - startup - {"numpy", "autograder"}
         assert {m for m in modules if m.startswith("autograder")} == {
-            "autograder", "autograder.worker", "autograder.worker.import_guard", "autograder.worker.protocol",
+            "autograder", "autograder.worker", "autograder.worker.capture", "autograder.worker.import_guard",
+            "autograder.worker.protocol",
             "autograder.worker.serve"}
     copied = sorted(p.relative_to(box.engine).as_posix() for p in box.engine.rglob("*.py"))
     assert copied == ["autograder/__init__.py"] + sorted(

@@ -10,6 +10,9 @@ and a leaderboard test with a weight is also listed among the tests.
 (written from Gradescope's specification), then written atomically. Whatever goes wrong,
 a valid file is written: the engine-failure result (score 0, a visible entry asking the
 student to contact staff, the details in a hidden entry).
+
+Why over 300 lines: building, sanitising and writing results.json are one contract
+(Gradescope's schema) and change together.
 """
 
 import io

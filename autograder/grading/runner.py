@@ -13,6 +13,9 @@ The steps, in order (each needs what the one before made):
 Tests, private tests, solutions, hidden data and the results path never leave this
 process: the worker sees the workspace alone, and its argv and environment name none of
 them. An exception in the engine itself yields the engine-failure result, never a crash.
+
+Why over 300 lines: the pipeline and the per-test bookkeeping (marks, limits, releases)
+that ties each record to its calls.
 """
 
 import io
@@ -25,7 +28,7 @@ import traceback
 import unittest
 from pathlib import Path
 
-from autograder.grading import intake, policies, results, static_checks
+from autograder.grading import import_rules, intake, policies, results, static_checks
 from autograder.harness import call_limits, suite, testing
 from autograder.harness.student import Student, StudentError, local_student
 from autograder.manifest import REPO
@@ -84,7 +87,7 @@ class _Grading:
         log = self.log_dir / "worker.log" if self.log_dir is not None else self.scratch / "worker.log"
         transport = RemoteTransport(box, manifest.limits, log_path=str(log))
         if manifest.import_penalty != "warn":  # the forbidden modules stay out at run time too
-            transport.import_rules = static_checks.forbidden_by_file(manifest)
+            transport.import_rules = import_rules.forbidden_by_file(manifest)
         # The budget counts from the start of the grading, less a reserve for writing the results.
         transport.budget_end = min(transport.budget_end, self.started + budget_seconds(manifest.limits))
         try:

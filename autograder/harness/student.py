@@ -171,7 +171,7 @@ class LocalTransport:
 
 
 def _warnings_of(reply):
-    """The reply's "warnings" (see worker.OutputCapture), as plain checked dicts ([] if none or malformed)."""
+    """The reply's "warnings" (see worker.capture.OutputCapture), as plain checked dicts ([] if none or malformed)."""
     found = reply.get("warnings")
     if type(found) is not list:
         return []

@@ -21,7 +21,7 @@ messages). Locally, a violation fails the test, so students learn it before subm
 the grader applies the assignment's print policy instead. Both read what a test printed
 through one function, `scan_output`. Warnings that library code raises through Python's
 warnings machinery (NumPy's RuntimeWarning on an overflow) are not printing: they come
-back apart (worker.OutputCapture), are shown locally on stderr, and are a note in the
+back apart (worker.capture.OutputCapture), are shown locally on stderr, and are a note in the
 grader unless the manifest counts them (`[prints] warnings = "count"`).
 """
 
@@ -92,7 +92,7 @@ def unexpected_output(text, patterns):
 
 
 def warning_line(warning):
-    """A warning (worker.OutputCapture's dict) as Python prints it: 'file:line: Category: message'."""
+    """A warning (worker.capture.OutputCapture's dict) as Python prints it: 'file:line: Category: message'."""
     return f"{warning['file']}:{warning['line']}: {warning['category']}: {warning['message']}"
 
 

@@ -24,6 +24,9 @@ or argv: /proc would show it), its own session and process group, no-new-privile
 death with the parent, rlimits on CPU seconds, address space, processes, file size and
 open files, and, as root where a pids cgroup can be made, a cgroup that caps the number
 of processes and lists every one of them for the kill.
+
+Why one module over 300 lines: the three modes share their trial, staging and teardown;
+split per mode, each would repeat them.
 """
 
 import dataclasses

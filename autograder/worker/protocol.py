@@ -9,6 +9,9 @@ stays in the worker behind an opaque handle.
 The decoder runs in the parent on bytes written by student code, so it trusts nothing:
 it checks every node's type, every dtype against an allow-list, every shape against the
 buffer length, and it never unpickles.
+
+Why over 300 lines: framing, encoding and reply validation must agree byte for byte on
+both sides, so they live in one module.
 """
 
 import json
