@@ -15,3 +15,12 @@ def load_npz_case(folder, module, case):
     with np.load(os.path.join(folder, module + ".npz")) as f:
         return {key[len(prefix):]: f[key].item() if f[key].ndim == 0 else f[key]
                 for key in f.files if key.startswith(prefix)}
+
+
+def fixture_loader(test_file):
+    """load_fixture(module, case) for the fixtures/ folder beside `test_file`.
+
+    A function, not a helper module beside the tests: two assignments' `_fixtures` modules
+    would share one name in sys.modules, and the second would read the first one's folder."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(test_file)), "fixtures")
+    return lambda module, case: load_npz_case(folder, module, case)

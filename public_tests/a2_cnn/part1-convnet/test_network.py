@@ -1,14 +1,11 @@
 """Part 1.2: the ConvNet (modules/conv_classifier.py) ties the modules together."""
 
-import os
-import sys
-
 from autograder.harness.checks.compare import assert_close
+from autograder.harness.checks.fixtures import fixture_loader
 from autograder.harness.checks.gradcheck import assert_gradient_close
 from autograder.harness.testing import StudentTestCase, number, weight
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _fixtures import load_fixture  # noqa: E402  (the helper beside this file)
+load_fixture = fixture_loader(__file__)  # fixtures/<module>.npz beside this file
 
 ARCHITECTURE = [
     dict(type='Conv2D', in_channels=3, out_channels=4, kernel_size=3, stride=1, padding=1),

@@ -9,19 +9,17 @@ The expected gradient is in fixtures/focal_loss.npz, computed offline.
 """
 
 import math
-import os
-import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from autograder.harness.checks.compare import ComparisonFailed, assert_close
+from autograder.harness.checks.fixtures import fixture_loader
 from autograder.harness.checks.gradcheck import assert_gradient_close
 from autograder.harness.testing import StudentTestCase, number, weight
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _fixtures import load_fixture  # noqa: E402  (the helper beside this file)
+load_fixture = fixture_loader(__file__)  # fixtures/<module>.npz beside this file
 
 
 def scores_and_labels(n, c, seed=0, dtype=torch.float32):
