@@ -95,7 +95,7 @@ class _Grading:
             if self.mode.name == "user":
                 sandboxes.protect(secret_paths(manifest, self.log_dir))
             broken = check_imports(manifest, transport)
-            tests, _ = self.run_tests(transport)
+            tests = self.run_tests(transport)
         finally:
             transport.close()
             box.close()
@@ -111,7 +111,7 @@ class _Grading:
         return self.results(records + tests)
 
     def run_tests(self, transport):
-        """Public then private tests, one Collector -> (records, {index: modules called})."""
+        """Public then private tests, one Collector -> the records."""
         manifest = self.manifest
         student = Student(transport)
         reference = local_student(str(manifest.root))
@@ -128,14 +128,14 @@ class _Grading:
         if not dirs:
             raise EngineFailure(f"no tests found in {manifest.public_tests} or {manifest.private_tests}")
         loaded = suite.load_suite(dirs)
-        marks, violations, used = {}, {}, {}
+        marks, violations = {}, {}
 
         def on_start(test):
             if (isinstance(test, testing.StudentTestCase) and test.id() not in limits.timings
                     and transport.budget_end - transport.clock() > 2 * manifest.limits.call_seconds):
                 _time_reference(test, limits, timed, reference, student)
             limits.begin(test.id())
-            marks[test.id()] = (len(student.output_log), len(transport.targets), len(transport.failures),
+            marks[test.id()] = (len(student.output_log), len(transport.failures),
                                 transport.clock() >= transport.budget_end, len(student.handles),
                                 len(student.warning_log))
             seed_everything(getattr(test, "seed", 0))  # the test's own random inputs, here
@@ -144,7 +144,7 @@ class _Grading:
             if transport.engine_error is not None:
                 raise transport.engine_error  # out of the suite: the engine-failure result
             limits.end()
-            log0, target0, failure0, spent, handle0, warning0 = marks[test.id()]
+            log0, failure0, spent, handle0, warning0 = marks[test.id()]
             index = len(collector.records)
             failures = transport.failures[failure0:]
             if failures:
@@ -158,7 +158,6 @@ class _Grading:
                 violations[index] = found
             if warned and not count:
                 policies.note_warnings(record, warned)
-            used[index] = transport.targets[target0:]
             _release(student, transport, student.handles[handle0:])
 
         collector = results.Collector(on_start=on_start, on_stop=on_stop)
@@ -170,7 +169,7 @@ class _Grading:
         self.notes += [note] if note else []
         if transport.clock() >= transport.budget_end:
             self.notes.append(f"The {_budget_reason(transport)}; the tests after that point were not run.")
-        return tests, used
+        return tests
 
     def results(self, records):
         return results.build(records, execution_time=time.monotonic() - self.started,

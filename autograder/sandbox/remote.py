@@ -63,7 +63,6 @@ class RemoteTransport:
         self.proc = None
         self.generation = 0
         self.failures = []       # every WorkerFailure, in order (the runner reads them per test)
-        self.targets = []        # student modules named by each call, in order
         self.start_seconds = []  # how long each worker took to answer its first request
         self.engine_error = None  # an EngineFailure, once the worker could not start
         self.import_rules = None  # {student file: [forbidden modules]}: each new worker guards them
@@ -71,7 +70,6 @@ class RemoteTransport:
     # -- the Transport interface (autograder.student)
     def send(self, request, buffers, call, timeout=None):
         """timeout: this call's limit in seconds (at most limits.call_seconds; None: that)."""
-        self._note_target(request)
         if self.clock() >= self.budget_end:
             raise self._fail(WorkerFailure(call, self._budget_text("was spent before this call"), ran=False))
         if self._stale(request):
@@ -183,14 +181,6 @@ class RemoteTransport:
         return failure
 
     # -- bookkeeping
-    def _note_target(self, request):
-        op = request.get("op")
-        if op == "call":
-            target = request["target"]
-            self.targets.append(target.partition(":")[0] if ":" in target else target.rpartition(".")[0])
-        elif op == "module":
-            self.targets.append(request["name"])
-
     def _stale(self, request):
         """Does the request name a handle of an earlier worker?"""
         generation = self.generation if self.proc is not None else self.generation + 1
