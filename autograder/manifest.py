@@ -43,6 +43,26 @@ class Limits:
     max_submission_mb: float = 100.0  # the whole unpacked submission
 
 
+NOTEBOOK_MODES = ("definitions", "execute")           # [[notebooks]] mode
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """A notebook students edit, imported by the tests as a module (worker/notebook.py)."""
+
+    path: str                  # the student's file, e.g. "assignment2.ipynb" (its source: assignment2.nb.py)
+    module: str                # the name tests import it by, e.g. "assignment2"
+    mode: str = NOTEBOOK_MODES[0]   # definitions only, or every cell in order
+    cell_seconds: float = 60.0      # execute mode: one cell's time
+    allow_calls: tuple = ()         # definitions mode: more calls a constant assignment may make
+    export_points: float = 0.0      # points off when no .pdf/.html export of it is submitted
+
+    @property
+    def source(self):
+        """The reference's file under solutions/: a jupytext percent-format notebook."""
+        return self.path.removesuffix(".ipynb") + ".nb.py"
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """A trained model the submission must carry, scored on hidden test images."""
@@ -52,6 +72,7 @@ class Checkpoint:
     model: str          # class that loads it, e.g. "models.my_model.MyModel"
     tiers: tuple        # ((accuracy, points), ...) ascending; the highest tier reached counts
     max_mb: float = 100.0
+    linear: tuple = ()  # (from accuracy, to accuracy, points): 0 points at the first, rising linearly
     leaderboard: str = ""
     kwargs: tuple = ()  # constructor arguments, as (name, value) pairs
 
@@ -91,6 +112,11 @@ class Manifest:
     checkpoints: tuple = ()
     evaluation: Evaluation | None = None
     test_helpers: tuple = ()        # [release] helpers a shipped test file may define
+    notebooks: tuple = ()           # Notebook, for each student file that is a notebook
+
+    def notebook(self, rel):
+        """The Notebook entry of student file `rel`, or None for a module."""
+        return next((n for n in self.notebooks if n.path == rel), None)
 
     @property
     def public_tests(self):
@@ -154,6 +180,10 @@ BOOL = _Kind("true or false", lambda v: type(v) is bool)
 NUMBERS = _Kind("a list of numbers", lambda v: type(v) is list and all(_number(x) for x in v))
 POSITIVE = _Kind("a positive number", lambda v: _number(v) and v > 0)
 POSITIVE_INT = _Kind("a positive integer", lambda v: type(v) is int and v > 0)
+NON_NEGATIVE = _Kind("a number >= 0", lambda v: _number(v) and v >= 0)
+LINEAR = _Kind("[from accuracy, to accuracy, points] (0 <= from < to <= 1, points > 0)",
+               lambda v: type(v) is list and len(v) == 3 and all(_number(x) for x in v)
+               and 0 <= v[0] < v[1] <= 1 and v[2] > 0)
 ANY_TABLE = _Kind("a table", lambda v: type(v) is dict)
 TIERS = _Kind("a list of [accuracy, points] pairs (accuracy from 0 to 1, points >= 0)",
               lambda v: type(v) is list and all(type(t) is list and len(t) == 2 and all(_number(x) for x in t)
@@ -184,10 +214,19 @@ SCHEMA = {
         "name": _Required(TEXT),
         "path": _Required(TEXT),
         "model": _Required(TEXT),
-        "tiers": _Required(TIERS),
+        "tiers": TIERS,
+        "linear": LINEAR,
         "max_mb": POSITIVE,
         "leaderboard": TEXT,
         "kwargs": ANY_TABLE,
+    }],
+    "notebooks": [{
+        "path": _Required(TEXT),
+        "module": _Required(TEXT),
+        "mode": _OneOf(NOTEBOOK_MODES),
+        "cell_seconds": POSITIVE,
+        "allow_calls": TEXTS,
+        "export_points": NON_NEGATIVE,
     }],
     # Functions a shipped test file may define besides test cases (fixture loaders, comparisons).
     "release": {"test_helpers": TEXTS},
@@ -264,13 +303,26 @@ def load(name_or_path):
             name=c["name"],
             path=c["path"],
             model=c["model"],
-            tiers=tuple(tuple(t) for t in c["tiers"]),
+            tiers=tuple(tuple(t) for t in c.get("tiers", [])),
             max_mb=float(c.get("max_mb", 100.0)),
+            linear=tuple(c.get("linear", [])),
             leaderboard=c.get("leaderboard", ""),
             kwargs=tuple(sorted(c.get("kwargs", {}).items())),
         )
         for c in data.get("checkpoints", [])
     )
+    for c in data.get("checkpoints", []):
+        if ("tiers" in c) == ("linear" in c):
+            raise ManifestError(f"{shown}: checkpoint {c['name']!r} needs exactly one of tiers and linear")
+    notebooks = tuple(
+        Notebook(path=n["path"], module=n["module"], mode=n.get("mode", NOTEBOOK_MODES[0]),
+                 cell_seconds=float(n.get("cell_seconds", 60.0)), allow_calls=tuple(n.get("allow_calls", [])),
+                 export_points=float(n.get("export_points", 0.0)))
+        for n in data.get("notebooks", [])
+    )
+    for n in notebooks:
+        if not n.path.endswith(".ipynb") or n.path not in files["student"]:
+            raise ManifestError(f"{shown}: notebooks path {n.path!r} must be an .ipynb listed in files.student")
     evaluation = None
     if "evaluation" in data:
         table = data["evaluation"]
@@ -304,9 +356,14 @@ def load(name_or_path):
         checkpoints=checkpoints,
         evaluation=evaluation,
         test_helpers=tuple(data.get("release", {}).get("test_helpers", [])),
+        notebooks=notebooks,
     )
     for f in manifest.student_files:
-        if not (root / f).is_file():
+        notebook = manifest.notebook(f)
+        if notebook is not None and not (root / notebook.source).is_file():
+            raise ManifestError(f"{shown}: the notebook {f!r} needs its source {notebook.source!r} (jupytext "
+                                f"percent format) in {_shown(root)}")
+        if notebook is None and not (root / f).is_file():
             raise ManifestError(f"{shown}: files.student lists {f!r}, which is not in {_shown(root)}")
     return manifest
 

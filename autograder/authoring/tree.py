@@ -5,6 +5,8 @@ The one place that decides it; rendering (render.py) then decides each file's te
 
 import fnmatch
 
+from autograder.authoring.notebook import is_notebook_source, notebook_name
+
 # Never part of a skeleton: instructor files, generated data, trained weights, caches.
 ALWAYS_EXCLUDED = (
     "assignment.toml", "*/__pycache__/*", "__pycache__/*", "*.pyc", ".pytest_cache/*",
@@ -21,3 +23,8 @@ def source_files(manifest):
         if path.is_file() and not any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
             files.append(rel)
     return files
+
+
+def skeleton_name(rel):
+    """Where a solution file lands in the skeleton: a notebook's source becomes its .ipynb."""
+    return notebook_name(rel) if is_notebook_source(rel) else rel

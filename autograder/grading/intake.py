@@ -2,7 +2,8 @@
 
 The workspace starts as a copy of the assignment's skeleton (its `tests/` folder and data
 files left out: the worker must see neither). Then only the files the manifest names are
-taken from the submission: `student_files` and checkpoint paths. A student file the
+taken from the submission: `student_files` and checkpoint paths (and, for a notebook whose
+export is graded, the .pdf/.html files beside it, whatever their names). A student file the
 submission lacks or that is refused keeps the skeleton's stub, so its tests fail with
 NotImplementedError instead of breaking the imports of every other module; it is listed
 in `Intake.missing`.
@@ -50,6 +51,7 @@ from autograder.grading.zip_inspect import (
 
 BOMB_RATIO = 100          # unpacked / packed; deflate of ordinary source stays far below
 BOMB_MIN_BYTES = 1 * MB   # a small file of blanks may compress very well and is harmless
+EXPORT_SUFFIXES = (".pdf", ".html", ".htm")  # a notebook's exported copy
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Intake:
     problems: list = field(default_factory=list)
     fatal: bool = False
     refused: dict = field(default_factory=dict)
+    exports: list = field(default_factory=list)  # .pdf/.html files beside a notebook (its export)
 
 
 def prepare_workspace(submission_path, manifest, workspace):
@@ -100,6 +103,7 @@ def prepare_workspace(submission_path, manifest, workspace):
     for rel, data in taken.items():
         _write(workspace / rel, data)
     intake.files = [rel for rel in _wanted(manifest) if rel in taken]
+    intake.exports = sorted(rel for rel in taken if rel not in _wanted(manifest))
     intake.missing = [rel for rel in manifest.student_files if rel not in taken]
     return intake
 
@@ -141,6 +145,11 @@ def _select(entries, shown, manifest, problems, refused):
     files = [e for e in entries if not e.is_dir and not is_junk(e.parts)]
     reader = _Reader()
     root, placed = _locate(files, caps, reader, shown, problems)
+    if any(n.export_points for n in manifest.notebooks):  # its export, whatever the student named it
+        for e in files:
+            if e.parts[:-1] == root and e.parts[-1].lower().endswith(EXPORT_SUFFIXES) and e.parts[-1] not in caps:
+                placed.setdefault(e.parts[-1], []).append(e)
+                caps[e.parts[-1]] = limits.max_file_mb
     # Data files (the runner provides its own) are neither read nor counted.
     files = [e for e in files if not (len(e.parts) > len(root) and e.parts[:len(root)] == root
                                       and _is_ignored(e.parts[len(root):], manifest))]

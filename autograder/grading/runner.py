@@ -28,12 +28,13 @@ import traceback
 import unittest
 from pathlib import Path
 
-from autograder.grading import import_rules, intake, policies, results, static_checks
+from autograder.grading import import_rules, intake, notebooks, policies, results, static_checks
 from autograder.harness import call_limits, suite, testing
 from autograder.harness.student import Student, StudentError, local_student
 from autograder.manifest import REPO
 from autograder.sandbox import modes as sandboxes
 from autograder.sandbox.remote import HANDLE_SPAN, EngineFailure, RemoteTransport, WorkerFailure
+from autograder.worker.notebook import notebook_file
 from autograder.worker.serve import seed_everything
 
 
@@ -87,14 +88,16 @@ class _Grading:
         log = self.log_dir / "worker.log" if self.log_dir is not None else self.scratch / "worker.log"
         transport = RemoteTransport(box, manifest.limits, log_path=str(log))
         if manifest.import_penalty != "warn":  # the forbidden modules stay out at run time too
-            transport.import_rules = import_rules.forbidden_by_file(manifest)
+            transport.setup.append(("imports", import_rules.forbidden_by_file(manifest)))
+        if manifest.notebooks:
+            transport.setup.append(("notebooks", notebooks.settings(manifest)))
         # The budget counts from the start of the grading, less a reserve for writing the results.
         transport.budget_end = min(transport.budget_end, self.started + budget_seconds(manifest.limits))
         try:
             box.prepare()
             if self.mode.name == "user":
                 sandboxes.protect(secret_paths(manifest, self.log_dir))
-            broken = check_imports(manifest, transport)
+            broken, loaded = check_imports(manifest, transport)
             tests = self.run_tests(transport)
         finally:
             transport.close()
@@ -105,6 +108,10 @@ class _Grading:
         records += policies.apply_imports(findings, manifest.import_penalty)
         records += [results.TestRecord(name=f"Import check: {rel} did not import", weight=0.0, failed=True,
                                        message=why, visibility="visible") for rel, why in broken.items()]
+        for rel, report in loaded.items():
+            records += notebooks.load_records(rel, report)
+        records += [notebooks.export_record(manifest, workspace, n, taken.exports)
+                    for n in manifest.notebooks if n.export_points]
         note = policies.apply_import_errors(tests, broken, manifest.import_error_policy)
         self.notes += [note] if note else []
         note_refused(tests, taken.refused)
@@ -177,7 +184,8 @@ class _Grading:
 
 
 def check_imports(manifest, transport):
-    """Import each student file once, before the tests -> {file: why it did not import}.
+    """Import each student file once, before the tests -> ({file: why it did not import},
+    {notebook file: what loading it ran, skipped and failed}).
 
     A file that raises or exits when imported is code that does not run; the manifest's
     `[import_errors] policy` decides what that costs (policies.apply_import_errors). The
@@ -185,13 +193,17 @@ def check_imports(manifest, transport):
     when imported stays attributed to the test that first imports it, as before.
     """
     checker = Student(transport)  # no per-call limits of its own: the manifest's call_seconds
-    broken = {}
+    broken, loaded = {}, {}
     for rel in manifest.student_files:
-        if not rel.endswith(".py"):
+        notebook = manifest.notebook(rel)
+        if notebook is None and not rel.endswith(".py"):
             continue
-        module = rel[:-len(".py")].replace("/", ".").removesuffix(".__init__")
+        module = notebook.module if notebook else rel[:-len(".py")].replace("/", ".").removesuffix(".__init__")
         try:
-            checker.module(module)
+            if notebook is not None:
+                loaded[rel] = checker.notebook(module)
+            else:
+                checker.module(module)
         except StudentError as e:
             blame = _raised_in(e.student_traceback, manifest.student_files) or rel
             cause = e.message if e.type_name == "SystemExit" else f"it raised {e.type_name}: {e.message}"
@@ -204,12 +216,12 @@ def check_imports(manifest, transport):
             if e.budget or not e.ran:
                 break
     transport.close()
-    return broken
+    return broken, loaded
 
 
 def _raised_in(student_traceback, student_files):
     """The student file of the innermost frame of a traceback (worker._describe's), if any."""
-    files = re.findall(r'File "([^"]+)", line \d+', student_traceback or "")
+    files = [notebook_file(f) for f in re.findall(r'File "([^"]+)", line \d+', student_traceback or "")]
     return files[-1] if files and files[-1] in student_files else None
 
 

@@ -99,6 +99,10 @@ class Student:
         """Import a student module -> Ref (for .get on module-level names)."""
         return self._request({"op": "module", "name": name}, None, f"import {name}")
 
+    def notebook(self, name):
+        """What loading notebook module `name` ran, skipped and failed (worker.notebook.report_of)."""
+        return self._request({"op": "notebook"}, name, f"loading the notebook {name}")
+
     def predict(self, model, checkpoint, inputs, *, max_mb, mean, std, kwargs=None):
         """Predictions of the student's checkpoint on hidden inputs (see worker.predict_checkpoint)."""
         spec = dict(model=model, kwargs=kwargs or {}, checkpoint=checkpoint, inputs=inputs, max_mb=max_mb,

@@ -2,6 +2,8 @@
 
 - every rendered skeleton file parses, the student modules import, and every public test
   fails on the skeleton with NotImplementedError (never a collection error or a crash);
+  a notebook opens, parses in every code cell and carries no outputs, execution counts or
+  attachments, and its cells, outputs and attachments are scanned for leaks like a module;
 - every public and private test passes on the reference solution;
 - no solution-only line, private test, reference checkpoint, hidden label or marked
   solution file appears anywhere in the zip;
@@ -14,6 +16,7 @@ and labels they compare with), never the assignment's data.
 """
 
 import ast
+import base64
 import hashlib
 import json
 import os
@@ -24,10 +27,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import nbformat
+
 from autograder import manifest as manifests
+from autograder.authoring.notebook import is_notebook_source
 from autograder.authoring.render import has_markers, render, solution_only_lines
 from autograder.authoring.tree import source_files
 from autograder.manifest import REPO
+from autograder.worker import notebook
 
 MIN_SECRET_LINE = 12  # shorter solution lines (`pass`, `return out`) reveal nothing
 
@@ -59,13 +66,65 @@ def check_student_tree(manifest, student_tree):
 
 
 def check_parses(tree):
+    """Every module parses; every notebook opens, validates, carries nothing of a run (no
+    outputs, execution counts or attachments) and parses in every code cell."""
     problems = []
     for path in sorted(Path(tree).rglob("*.py")):
         try:
             ast.parse(path.read_bytes(), filename=str(path))
         except SyntaxError as e:
             problems.append(f"{path.relative_to(tree)}:{e.lineno}: does not parse: {e.msg}")
+    for path in sorted(Path(tree).rglob("*.ipynb")):
+        rel = path.relative_to(tree)
+        try:
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+        except Exception as e:
+            problems.append(f"{rel}: does not open as a notebook: {e}")
+            continue
+        problems += [f"{rel}: {p}" for p in run_leftovers(nb)]
+        for number, code, _tags in notebook.code_cells(path):
+            try:
+                ast.parse(code)
+            except SyntaxError as e:
+                problems.append(f"{rel} cell {number} line {e.lineno}: does not parse: {e.msg}")
     return problems
+
+
+def run_leftovers(nb):
+    """What of a run a released notebook must not carry: outputs, counts, attachments."""
+    found = []
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.get("outputs"):
+            found.append(f"cell {number} has outputs")
+        if cell.get("execution_count") is not None:
+            found.append(f"cell {number} has an execution count")
+        if cell.get("attachments"):
+            found.append(f"cell {number} has attachments")
+    return found
+
+
+def notebook_texts(data):
+    """Every text a notebook holds (cell sources, outputs, attachments), for the leak scan."""
+    nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    texts = []
+    for cell in nb.cells:
+        texts.append(cell.get("source", ""))
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", ""))
+            texts += [str(v) for v in output.get("data", {}).values()]
+            texts += output.get("traceback", [])
+        for bundle in (cell.get("attachments") or {}).values():
+            for mime, value in bundle.items():
+                texts.append(_decoded(value) if not mime.startswith("text/") else str(value))
+    return ["".join(t) if isinstance(t, list) else str(t) for t in texts]
+
+
+def _decoded(value):
+    try:
+        return base64.b64decode(value).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return ""
 
 
 # Methods unittest calls itself: part of a test case, like the test_* methods.
@@ -119,7 +178,9 @@ def _definitions(body, test_classes, prefix=""):
 def check_imports(manifest, tree):
     """Each student module imports cleanly (in a fresh interpreter, from the tree)."""
     modules = [f[:-3].replace("/", ".").removesuffix(".__init__") for f in manifest.student_files if f.endswith(".py")]
-    code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\n"
+    modules += [n.module for n in manifest.notebooks]
+    code = ("import importlib, sys\nfrom autograder.worker import notebook\nnotebook.install()\n"
+            "for m in sys.argv[1:]:\n    importlib.import_module(m)\n")
     proc = subprocess.run(
         [sys.executable, "-c", code, *modules], cwd=tree, capture_output=True, text=True,
         env=_env(tree), timeout=300,
@@ -178,10 +239,13 @@ def check_zip(names, zip_path):
             if hashlib.sha256(data).hexdigest() in secret_hashes:
                 problems.append(f"{info.filename}: identical to {secret_hashes[hashlib.sha256(data).hexdigest()]}")
             try:
-                text = data.decode("utf-8")
+                texts = notebook_texts(data) if info.filename.endswith(".ipynb") else [data.decode("utf-8")]
             except UnicodeDecodeError:
                 continue
-            for number, line in enumerate(text.splitlines(), 1):
+            except Exception as e:  # a notebook that does not open: check_parses names it
+                problems.append(f"{info.filename}: does not open as a notebook ({e})")
+                continue
+            for number, line in enumerate((line for text in texts for line in text.splitlines()), 1):
                 if line.strip() in secrets or line.strip().lstrip("#").strip() in secrets:
                     problems.append(f"{info.filename}:{number}: solution code leaked: {line.strip()[:80]!r}")
     if problems:
@@ -204,7 +268,10 @@ def _secret_lines(names):
                 public.update(line.strip() for line in render(text, solution=False).splitlines())
             else:
                 public.update(line.strip() for line in text.splitlines())
-    return secrets - public
+            if is_notebook_source(rel):  # a markdown cell's "# text" is "text" in the notebook
+                secrets.update({s.lstrip("#").strip() for s in secrets} - {""})
+                public.update({p.lstrip("#").strip() for p in public})
+    return {s for s in secrets - public if len(s) >= MIN_SECRET_LINE}
 
 
 def _secret_hashes(names):

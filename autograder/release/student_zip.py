@@ -10,9 +10,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from autograder import manifest as manifests
+from autograder.authoring.notebook import is_notebook_source, render_notebook
 from autograder.authoring.render import has_markers, render
-from autograder.authoring.tree import source_files
+from autograder.authoring.tree import skeleton_name, source_files
 from autograder.manifest import REPO
 from autograder.release import audit
 from autograder.release.archive import tree_entries, write_zip
@@ -32,18 +35,20 @@ def harness_files():
 
 
 def render_skeleton(manifest, dest):
-    """Write the student version of every source file under `dest`."""
+    """Write the student version of every source file under `dest` (a notebook's source as its .ipynb)."""
     dest = Path(dest)
     for rel in source_files(manifest):
         src = manifest.root / rel
-        out = dest / rel
+        out = dest / skeleton_name(rel)
         out.parent.mkdir(parents=True, exist_ok=True)
         data = src.read_bytes()
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if text is not None and has_markers(text):
+        if is_notebook_source(rel):
+            out.write_text(render_notebook(text, solution=False, filename=str(src)), encoding="utf-8")
+        elif text is not None and has_markers(text):
             out.write_bytes(render(text, solution=False, filename=str(src)).encode("utf-8"))
         else:
             out.write_bytes(data)
@@ -60,7 +65,8 @@ def write_skeletons(names):
 
 
 def stale_skeletons(names, skeleton_root=None):
-    """Differences between skeletons/ (or `skeleton_root`) and a fresh render: [] when up to date."""
+    """Differences between skeletons/ (or `skeleton_root`) and a fresh render, and notebooks
+    committed under solutions/ with outputs: [] when all is well."""
     problems = []
     for name in names:
         m = manifests.load(name)
@@ -81,6 +87,11 @@ def stale_skeletons(names, skeleton_root=None):
                 problems.append(f"skeletons/{name}/{rel} has no source in solutions/{name}")
             elif fresh[rel] != committed[rel]:
                 problems.append(f"skeletons/{name}/{rel} is stale")
+        for path in sorted(m.root.rglob("*.ipynb")):  # a committed notebook must carry no run
+            leftovers = audit.run_leftovers(nbformat.read(path, as_version=4))
+            if leftovers:
+                problems.append(f"{path.relative_to(REPO)}: {'; '.join(leftovers)} (commit notebooks "
+                                f"without outputs: jupyter nbconvert --clear-output --inplace {path.name})")
     return problems
 
 

@@ -65,7 +65,9 @@ class RemoteTransport:
         self.failures = []       # every WorkerFailure, in order (the runner reads them per test)
         self.start_seconds = []  # how long each worker took to answer its first request
         self.engine_error = None  # an EngineFailure, once the worker could not start
-        self.import_rules = None  # {student file: [forbidden modules]}: each new worker guards them
+        # Requests each new worker gets before any student module loads: [(op, payload)], e.g.
+        # ("imports", {student file: [forbidden modules]}), ("notebooks", {module: settings}).
+        self.setup = []
 
     # -- the Transport interface (autograder.student)
     def send(self, request, buffers, call, timeout=None):
@@ -108,12 +110,12 @@ class RemoteTransport:
         tree, buffers = protocol.encode(self.generation * HANDLE_SPAN + 1)
         try:
             self._exchange({"op": "hello", "payload": tree}, buffers, "starting the worker")
-            if self.import_rules:  # before any student module is imported (autograder.import_guard)
-                rules, rule_buffers = protocol.encode(self.import_rules)
-                reply, _ = self._exchange({"op": "imports", "payload": rules}, rule_buffers, "starting the worker")
+            for op, payload in self.setup:  # before any student module is imported
+                tree, setup_buffers = protocol.encode(payload)
+                reply, _ = self._exchange({"op": op, "payload": tree}, setup_buffers, "starting the worker")
                 if not reply["ok"]:
-                    raise self._fail(WorkerFailure("starting the worker", f"it could not set up the import "
-                                                   f"rules ({reply.get('error')})"))
+                    raise self._fail(WorkerFailure("starting the worker", f"it could not set up {op!r} "
+                                                   f"({reply.get('error')})"))
         except WorkerFailure as e:
             self.failures.pop()
             self.engine_error = EngineFailure(f"the worker did not start: {e.reason}; its last words: "

@@ -31,6 +31,8 @@ import sys
 import types
 from collections.abc import MutableMapping
 
+from autograder.worker.notebook import notebook_file
+
 _LOOK_THROUGH = ("importlib", "runpy.py", "pkgutil.py", "zipimport.py")
 _state = {"root": None, "files": {}, "installed": False}
 _real = {}
@@ -72,7 +74,7 @@ def _student_frame(depth=2):
             continue
         if not filename.startswith(root + os.sep):
             return None
-        rel = filename[len(root) + 1:].replace(os.sep, "/")
+        rel = notebook_file(filename[len(root) + 1:]).replace(os.sep, "/")
         rules = _state["files"].get(rel)
         return (rel, frame.f_lineno, rules) if rules else None
     return None
@@ -202,7 +204,7 @@ def _refuse(self, *args, **kwargs):
     root = _state["root"] or ""
     where = f"{rel} line {line}"
     if caller.f_code.co_filename.startswith(root + os.sep):
-        used = caller.f_code.co_filename[len(root) + 1:].replace(os.sep, "/")
+        used = caller.f_code.co_filename[len(root) + 1:].replace(os.sep, "/")  # "x.ipynb, cell 7" too
         where = f"{used} line {caller.f_lineno}"
     raise ForbiddenImportError(f"{where} uses {name}, which the assignment forbids ({hit}, imported in {rel} "
                                f"line {line}); the grader does not run it")

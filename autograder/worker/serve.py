@@ -17,6 +17,8 @@ Requests (dicts):
   {"op": "predict", payload: {model, kwargs, checkpoint, inputs, max_mb, mean, std}}  -> predictions
   {"op": "imports", payload: {file: [module, ...]}}  the forbidden modules of each student
                                   file, refused at run time (autograder.import_guard)
+  {"op": "notebooks", payload: {module: {mode, cell_seconds, allow_calls}}}  how notebooks load
+  {"op": "notebook", payload: "module"}  -> what loading that notebook ran, skipped and failed
   {"op": "hello",  payload: int}  remote mode's first request: number handles from there,
                                   so a restarted worker never reuses a dead worker's ids
 Any call, method or get request may carry "keep": true: the result then stays in the
@@ -37,7 +39,7 @@ import traceback
 
 import numpy as np
 
-from autograder.worker import import_guard, protocol
+from autograder.worker import import_guard, notebook, protocol
 from autograder.worker.capture import OutputCapture
 
 
@@ -55,6 +57,7 @@ class Worker:
         self.capture = OutputCapture(self.root)
         if self.root not in sys.path:
             sys.path.insert(0, self.root)
+        notebook.install()  # `import assignment2` finds assignment2.ipynb
 
     # -- handles
     def to_handle(self, obj):
@@ -137,6 +140,11 @@ class Worker:
         if op == "imports":  # remote mode, before any student module: {file: [forbidden modules]}
             import_guard.install(self.root, payload)
             return None
+        if op == "notebooks":
+            notebook.configure(payload)
+            return None
+        if op == "notebook":
+            return notebook.report_of(payload)
         raise protocol.ProtocolError(f"unknown operation {op!r}")
 
 
@@ -225,6 +233,9 @@ def _describe(exc, root):
     ]
     lines = traceback.format_list(frames)
     lines = [line.replace(root + os.sep, "") for line in lines]
+    hint = notebook.explain(exc)  # a name a notebook's skipped or failing cell would have defined
+    if hint:
+        message = f"{message}\n{hint.replace(root + os.sep, '')}"
     return {"type": type(exc).__name__, "message": message, "traceback": "".join(lines)[-4000:]}
 
 
