@@ -10,7 +10,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from autograder.grading.checkpoints import describe_tiers, tier_points  # noqa: E402
+from autograder.grading.checkpoints import describe_scale, linear_points, points_for, tier_points  # noqa: E402
+from autograder.manifest import Checkpoint  # noqa: E402
 from autograder.harness.student import local_student  # noqa: E402
 from autograder.worker import protocol  # noqa: E402
 
@@ -122,4 +123,15 @@ def test_predictions_cross_as_plain_int64_data(root):
 def test_the_highest_tier_reached_counts(accuracy, points):
     tiers = ((0.5, 4.0), (0.6, 7.0), (0.7, 10.0))
     assert tier_points(accuracy, tiers) == points
-    assert describe_tiers(tiers) == "0.50 -> 4, 0.60 -> 7, 0.70 -> 10"
+    spec = Checkpoint(name="m", path="m.pth", model="m.M", tiers=tiers)
+    assert points_for(accuracy, spec) == points
+    assert describe_scale(spec) == "tiers: 0.50 -> 4, 0.60 -> 7, 0.70 -> 10"
+
+
+@pytest.mark.parametrize("accuracy, points", [(0.5, 0.0), (0.71, 0.0), (0.755, 7.5), (0.80, 15.0), (0.99, 15.0)])
+def test_a_linear_scale_gives_points_in_proportion_between_its_ends(accuracy, points):
+    """Seed 004's ResNet-18: 0.71 (the improved LeNet's top tier) -> 0, rising to 0.80 -> 15."""
+    assert linear_points(accuracy, (0.71, 0.80, 15.0)) == pytest.approx(points)
+    spec = Checkpoint(name="r", path="r.pth", model="m.R", tiers=(), linear=(0.71, 0.80, 15.0))
+    assert points_for(accuracy, spec) == pytest.approx(points, abs=1e-4)
+    assert describe_scale(spec) == "0.71 -> 0 rising linearly to 0.80 -> 15"

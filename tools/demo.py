@@ -4,14 +4,16 @@ Samples, built fresh each run so they can never go stale:
 - reference: the reference solution, packed by the assignment's own collect_submission.sh;
 - skeleton:  the untouched student starter code, packed the same way;
 - every folder in tools/demo_submissions/<assignment>/<sample>/: an expected.json holding
-  `edits` ({file: [[old text, new text], ...]}: a realistic bug made in the reference, so
-  the sample follows the reference as it changes) and `failing`, the tests that must fail
+  `edits` ({source file: [[old text, new text], ...]}: a realistic bug made in the
+  reference before it is rendered (a notebook's edits go to its .nb.py source), so the
+  sample follows the reference as it changes) and `failing`, the tests that must fail
   (everything else must pass).
 
 Usage: python tools/demo.py NAME... ; exit status 1 if a verdict is not the expected one.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,21 +24,30 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder import manifest as manifests  # noqa: E402
+from autograder.authoring.notebook import is_notebook_source, render_notebook  # noqa: E402
 from autograder.authoring.render import has_markers, render  # noqa: E402
-from autograder.authoring.tree import source_files  # noqa: E402
+from autograder.authoring.tree import skeleton_name, source_files  # noqa: E402
 from autograder.release.student_zip import render_skeleton  # noqa: E402
 
 OUT = REPO / "build" / "demo"
 
 
-def render_reference(m, dest):
-    """The reference solution as a student would have it: markers removed."""
+def render_reference(m, dest, edits=None):
+    """The reference solution as a student would have it: markers removed, a notebook's source
+    rendered to its .ipynb. `edits` ({source file: [[old, new], ...]}) are made first."""
+    edits = edits or {}
     for rel in source_files(m):
-        src, out = m.root / rel, Path(dest) / rel
+        src, out = m.root / rel, Path(dest) / skeleton_name(rel)
         out.parent.mkdir(parents=True, exist_ok=True)
         text = src.read_text() if src.suffix in (".py", ".yaml", ".sh", ".md", ".txt") else None
-        if text is not None and has_markers(text):
+        if rel in edits:
+            text = edited(text, edits[rel], rel)
+        if text is not None and is_notebook_source(rel):
+            out.write_text(render_notebook(text, solution=True, filename=str(src)))
+        elif text is not None and has_markers(text):
             out.write_text(render(text, solution=True))
+        elif text is not None:
+            out.write_text(text)
         else:
             shutil.copyfile(src, out)
     for checkpoint in m.root.glob("checkpoints/*.pth"):  # trained by the instructor
@@ -44,10 +55,20 @@ def render_reference(m, dest):
         shutil.copyfile(checkpoint, Path(dest) / "checkpoints" / checkpoint.name)
 
 
+def edited(text, edits, rel):
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise SystemExit(f"the edit {old[:40]!r} of {rel} no longer matches the reference once")
+        text = text.replace(old, new)
+    return text
+
+
 def pack(tree, zip_dest):
     """Run the assignment's collect_submission.sh in `tree`; move its zip to `zip_dest`."""
     before = set(Path(tree).glob("*.zip"))
-    subprocess.run(["bash", "collect_submission.sh"], cwd=tree, check=True, capture_output=True)
+    # The kit's own tools first on PATH (a notebook's script exports it with jupyter nbconvert).
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    subprocess.run(["bash", "collect_submission.sh"], cwd=tree, check=True, capture_output=True, env=env)
     made = sorted(set(Path(tree).glob("*.zip")) - before)
     if len(made) != 1:
         raise SystemExit(f"collect_submission.sh in {tree} made {len(made)} zips")
@@ -67,15 +88,8 @@ def build_samples(m, tmp):
     samples.append(("skeleton", pack(skel, OUT / m.name / "skeleton.zip"), {"score": 0}))
     for folder in sorted((REPO / "tools" / "demo_submissions" / m.name).glob("*/")):
         tree = Path(tmp) / folder.name
-        render_reference(m, tree)
         expected = json.loads((folder / "expected.json").read_text())
-        for rel, edits in expected["edits"].items():
-            text = (tree / rel).read_text()
-            for old, new in edits:
-                if text.count(old) != 1:
-                    raise SystemExit(f"{folder.name}: the edit of {rel} no longer matches the reference once")
-                text = text.replace(old, new)
-            (tree / rel).write_text(text)
+        render_reference(m, tree, expected["edits"])
         samples.append((folder.name, pack(tree, OUT / m.name / f"{folder.name}.zip"), expected))
     return samples
 

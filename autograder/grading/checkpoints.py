@@ -26,18 +26,33 @@ def tier_points(accuracy, tiers):
     return max(reached, default=0.0)
 
 
-def max_points(tiers):
-    return max(points for _, points in tiers)
+def linear_points(accuracy, linear):
+    """Points under (from, to, points): 0 at `from` or below, rising linearly to all at `to`."""
+    low, high, points = linear
+    return points * min(1.0, max(0.0, (accuracy - low) / (high - low)))
 
 
-def describe_tiers(tiers):
-    return ", ".join(f"{threshold:.2f} -> {points:g}" for threshold, points in sorted(tiers))
+def points_for(accuracy, spec):
+    """A checkpoint's points for `accuracy`: its linear scale if it has one, else its tiers."""
+    return round(linear_points(accuracy, spec.linear), 4) if spec.linear else tier_points(accuracy, spec.tiers)
+
+
+def max_points(spec):
+    return spec.linear[2] if spec.linear else max(points for _, points in spec.tiers)
+
+
+def describe_scale(spec):
+    if spec.linear:
+        low, high, points = spec.linear
+        return f"{low:.2f} -> 0 rising linearly to {high:.2f} -> {points:g}"
+    return "tiers: " + ", ".join(f"{threshold:.2f} -> {points:g}" for threshold, points in sorted(spec.tiers))
 
 
 class CheckpointTestCase(StudentTestCase):
     """A test that scores a submitted checkpoint against the hidden labels."""
 
     assignment = None  # the manifest name; set by the subclass
+    evaluated_on = "hidden test set"  # what the messages call the evaluation images
 
     @classmethod
     def manifest(cls):
@@ -64,12 +79,12 @@ class CheckpointTestCase(StudentTestCase):
             raise ComparisonFailed(f"{spec.name}: expected {labels.shape[0]} predictions, got "
                                    f"{getattr(predictions, 'shape', type(predictions).__name__)}")
         accuracy = float(np.mean(predictions == labels))
-        points = tier_points(accuracy, spec.tiers)
+        points = points_for(accuracy, spec)
         set_score(points)
         if set_leaderboard_value is not None:
             set_leaderboard_value(round(accuracy, 4))
-        if points < max_points(spec.tiers):
+        if points < max_points(spec):
             raise ComparisonFailed(
-                f"{spec.name}: accuracy {accuracy:.4f} on the hidden test set ({labels.shape[0]} images) "
-                f"earns {points:g} of {max_points(spec.tiers):g} points (tiers: {describe_tiers(spec.tiers)})"
+                f"{spec.name}: accuracy {accuracy:.4f} on the {self.evaluated_on} ({labels.shape[0]} images) "
+                f"earns {points:g} of {max_points(spec):g} points ({describe_scale(spec)})"
             )
