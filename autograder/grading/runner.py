@@ -298,16 +298,13 @@ def finding_record(finding):
 
 
 def data_files(manifest):
-    """(host file, path in the workspace) for every data file the student's code reads."""
+    """(host file or folder, path in the workspace) for the data the student's code reads."""
     pairs = []
     for rel in manifest.data:
         source = Path(manifest.root) / rel
-        if source.is_dir():
-            pairs += [(p, p.relative_to(manifest.root).as_posix()) for p in sorted(source.rglob("*")) if p.is_file()]
-        elif source.is_file():
-            pairs.append((source, rel))
-        else:
+        if not source.exists():
             raise EngineFailure(f"data file {source} is missing (run `make data`)")
+        pairs.append((source, rel))
     return pairs
 
 

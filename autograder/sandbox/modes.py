@@ -208,7 +208,7 @@ def protect(paths):
 class Sandbox:
     """One submission's worker launcher: scratch folders, argv, environment, limits, kill.
 
-    `data` lists (host file, path in the workspace) pairs shown read-only to the worker.
+    `data` lists (host file or folder, path in the workspace) pairs shown read-only to the worker.
     """
 
     def __init__(self, mode, workspace, limits, scratch, data=()):
@@ -243,12 +243,17 @@ class Sandbox:
         for src, rel in self.data:
             target = self.workspace / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            if self.mode.name == "bwrap":
-                _stage(src, self.scratch / "data" / rel, may_link=True)
-                target.touch()  # the mount point; bwrap binds the staged file over it read-only
-            else:
-                _stage(src, target, may_link=self.mode.name == "user")
-            staged.add(str(target))
+            # A folder (an image data set) is staged file by file, and bound once in bwrap.
+            files = [(p, p.relative_to(src)) for p in sorted(src.rglob("*")) if p.is_file()] if src.is_dir() \
+                else [(src, Path())]
+            for path, inner in files:
+                if self.mode.name == "bwrap":
+                    _stage(path, self.scratch / "data" / rel / inner, may_link=True)
+                else:
+                    _stage(path, target / inner, may_link=self.mode.name == "user")
+                    staged.add(str(target / inner))
+            if self.mode.name == "bwrap":  # the mount point; bwrap binds the staged copy over it read-only
+                target.mkdir(exist_ok=True) if src.is_dir() else target.touch()
         # Read-only to the worker: the grader's own files (user, bwrap as the account: no
         # write bit for others), and mode bits without any write bit in the plain mode.
         # The staged data keep theirs (a hard link shares its mode with the grader's file).
