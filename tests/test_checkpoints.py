@@ -11,8 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from autograder.grading.checkpoints import describe_scale, linear_points, points_for, tier_points  # noqa: E402
-from autograder.manifest import Checkpoint  # noqa: E402
 from autograder.harness.student import local_student  # noqa: E402
+from autograder.manifest import Checkpoint  # noqa: E402
 from autograder.worker import protocol  # noqa: E402
 
 MODEL = '''

@@ -30,8 +30,8 @@ def test_the_worker_imports_nothing_but_stdlib_numpy_and_the_protocol(tmp_path):
         assert not tops - set(sys.stdlib_module_names) - startup - {"numpy", "autograder"}
         assert {m for m in modules if m.startswith("autograder")} == {
             "autograder", "autograder.worker", "autograder.worker.capture", "autograder.worker.import_guard",
-            "autograder.worker.protocol",
-            "autograder.worker.serve"}
+            "autograder.worker.notebook", "autograder.worker.protocol",
+            "autograder.worker.serve"}  # (notebook.py imports IPython, nbformat, jupytext only for a notebook)
     copied = sorted(p.relative_to(box.engine).as_posix() for p in box.engine.rglob("*.py"))
     assert copied == ["autograder/__init__.py"] + sorted(
         f"autograder/worker/{p.name}" for p in sandbox.WORKER_PACKAGE.glob("*.py"))

@@ -10,6 +10,8 @@ execution counts, attachments or metadata from the solution, only each cell's ta
 cell ids numbered in order so the file is the same at every render.
 """
 
+import re
+
 import jupytext
 import nbformat
 from nbformat import v4
@@ -33,9 +35,11 @@ def notebook_name(rel):
 def render_notebook(text, *, solution, filename="<notebook>"):
     """The .ipynb text of a marked percent-format notebook: the reference or the student's."""
     cells = []
-    for number, cell in enumerate(jupytext.reads(render(text, solution=solution, filename=filename),
-                                                 fmt="py:percent").cells, 1):
-        new = _NEW_CELL[cell.cell_type](cell.source)
+    # Blank lines before the first cell (a solution-only first cell leaves them) would be an
+    # empty cell; those after a cell (one before a removed solution-only cell) are dropped.
+    rendered = re.sub(r"\A(?:[ \t]*\r?\n)+", "", render(text, solution=solution, filename=filename))
+    for number, cell in enumerate(jupytext.reads(rendered, fmt="py:percent").cells, 1):
+        new = _NEW_CELL[cell.cell_type](cell.source.rstrip())
         new.id = f"cell-{number}"
         tags = cell.get("metadata", {}).get("tags")
         if tags:

@@ -97,18 +97,38 @@ def _text(source):
 
 def python_source(source):
     """A cell's text as Python: IPython's transformer turns magics and `!` lines into calls;
-    a cell magic with a Python body (%%time) gives that body, any other (%%bash) nothing."""
+    a cell magic with a Python body (%%time) gives that body, any other (%%bash) nothing, and
+    a line magic timing a statement (`%time x = f()`) that statement. Line N of the result is
+    line N of the cell."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     code = TransformerManager().transform_cell(source)
+    # The transformer drops leading blank lines: put them back, so line numbers are the cell's.
+    code = "\n" * next((i for i, line in enumerate(source.splitlines()) if line.strip()), 0) + code
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return code
     if len(tree.body) == 1 and _is_ipython_call(tree.body[0], "run_cell_magic"):
         name, _line, body = (getattr(a, "value", None) for a in tree.body[0].value.args[:3])
-        return python_source(body) if name in PYTHON_CELL_MAGICS and isinstance(body, str) else ""
-    return code
+        inner = python_source(body) if name in PYTHON_CELL_MAGICS and isinstance(body, str) else ""
+        return "\n" * tree.body[0].lineno + inner if inner else ""  # the body starts below the magic
+    lines = code.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if _is_ipython_call(node, "run_line_magic") and node.lineno == node.end_lineno:
+            name, body = (getattr(a, "value", None) for a in node.value.args[:2])
+            if name in PYTHON_CELL_MAGICS and isinstance(body, str) and body.strip() and _parses(body):
+                line = lines[node.lineno - 1]
+                lines[node.lineno - 1] = line[:len(line) - len(line.lstrip())] + body.strip() + "\n"
+    return "".join(lines)
+
+
+def _parses(code):
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return False
+    return "\n" not in code.strip()
 
 
 def _is_ipython_call(node, method=None):
@@ -203,7 +223,7 @@ def _runs(node, static):
     """Whether a definitions-only load runs this top-level statement."""
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                          ast.Pass)):
-        return all(static(d) for d in getattr(node, "decorator_list", ()))
+        return all(static(d) or _decorator_call(d, static) for d in getattr(node, "decorator_list", ()))
     if isinstance(node, ast.Assign):
         return static(node.value) and all(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in node.targets)
     if isinstance(node, ast.AnnAssign):
@@ -216,6 +236,13 @@ def _runs(node, static):
         inner = node.body + node.orelse + node.finalbody + [n for h in node.handlers for n in h.body]
         return all(_runs(n, static) for n in inner)
     return False
+
+
+def _decorator_call(node, static):
+    """`@torch.no_grad()`, `@functools.lru_cache(maxsize=None)`: a decorator made by a call with
+    constant arguments (applying any decorator calls it, so calling its maker is no worse)."""
+    return (isinstance(node, ast.Call) and static(node.func) and all(map(static, node.args))
+            and all(static(k.value) for k in node.keywords))
 
 
 def defined_names(node):
@@ -323,10 +350,11 @@ def _run_cell(module, report, number, tree, filename, limit):
         if isinstance(e, KeyboardInterrupt):
             raise
         names = [n for node in tree.body for n in defined_names(node) if n not in module.__dict__]
+        line = _line_in(e, filename)  # where it was stopped, for a timeout
         if isinstance(e, CellTimeout):
             e = CellTimeout(f"the cell ran past its {limit:g} s (it was stopped after "
                             f"{time.monotonic() - started:.0f} s)")
-        _failed(report, number, _line_in(e, filename), e, names)
+        _failed(report, number, line, e, names)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -376,28 +404,46 @@ def _failed(report, number, line, exc, names):
 
 
 def explain(exc):
-    """Why a NameError/AttributeError names something a notebook did not define, or None."""
+    """Why a NameError/AttributeError names something a notebook did not define, or None.
+
+    Only the notebook the error is about is asked: the module whose attribute is missing,
+    the one whose code looked the global up, or the one imported from (`self.model` missing
+    on an object is no notebook's business, even if a cell's `model = Net()` was skipped).
+    """
     name = getattr(exc, "name", None)
     if not isinstance(exc, (NameError, AttributeError, ImportError)) or not isinstance(name, str):
         return None
-    for module in list(sys.modules.values()):
-        report = getattr(module, "__notebook__", None)
-        if not isinstance(report, dict) or type(module).__name__ != "module":
-            continue
-        shown = os.path.basename(report["path"])
-        entry = report["names"].get(name)
-        if entry is not None and "why" in entry:
-            return (f"{name} is defined in {shown} cell {entry['cell']} line {entry['line']} by `{entry['code']}`, "
-                    f"which did not run: {entry['why']}; what the tests use must be a function, a class "
-                    f"or a constant.")
-        if entry is not None:
-            return (f"{name} was not defined: {shown} cell {entry['cell']} line {entry['line']} raised "
-                    f"{entry['type']}: {entry['message']}")
-        broken = [e for e in report["errors"] if e["type"] == "SyntaxError"]
-        if broken:
-            cells = ", ".join(f"cell {e['cell']} (line {e['line']}: {e['message']})" for e in broken)
-            return f"{shown} has cells that do not parse, so nothing they define was loaded: {cells}"
+    report = _report_about(exc)
+    if not isinstance(report, dict):
+        return None
+    shown = os.path.basename(report["path"])
+    entry = None if isinstance(exc, ImportError) else report["names"].get(name)
+    if entry is not None and "why" in entry:
+        return (f"{name} is defined in {shown} cell {entry['cell']} line {entry['line']} by `{entry['code']}`, "
+                f"which did not run: {entry['why']}; what the tests use must be a function, a class "
+                f"or a constant.")
+    if entry is not None:
+        return (f"{name} was not defined: {shown} cell {entry['cell']} line {entry['line']} raised "
+                f"{entry['type']}: {entry['message']}")
+    broken = [e for e in report["errors"] if e["type"] == "SyntaxError"]
+    if broken:
+        cells = ", ".join(f"cell {e['cell']} (line {e['line']}: {e['message']})" for e in broken)
+        return f"{shown} has cells that do not parse, so nothing they define was loaded: {cells}"
     return None
+
+
+def _report_about(exc):
+    """The `__notebook__` report of the module `exc` is about, or None."""
+    if isinstance(exc, ImportError):
+        module = sys.modules.get(exc.name)
+    elif isinstance(exc, AttributeError):
+        module = getattr(exc, "obj", None)
+    else:  # NameError: the globals of the frame that looked the name up
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        return tb.tb_frame.f_globals.get("__notebook__") if tb is not None else None
+    return vars(module).get("__notebook__") if type(module).__name__ == "module" else None
 
 
 def report_of(module_name):
