@@ -49,6 +49,9 @@ def main(argv=None):
                        help="where to write the results (Gradescope's results.json format; default: %(default)s)")
     grade.add_argument("--sandbox", choices=("auto", "bwrap", "user", "none"), default="auto",
                        help=SANDBOX_HELP)
+    grade.add_argument("--metadata", metavar="FILE",
+                       help="Gradescope's submission_metadata.json: earlier submissions, read by the grader only "
+                            "(a daily limit on scored challenge submissions)")
     grade.add_argument("--log-dir", metavar="DIR",
                        help="also keep the worker's log (what the student's code printed, crashes) "
                             "and any engine failure's traceback in DIR, for staff")
@@ -104,7 +107,7 @@ def _grade(args):
     if not os.access(submission, os.R_OK | (os.X_OK if submission.is_dir() else 0)):
         raise UsageError(f"{args.submission}: not readable")
     try:
-        outcome = runner.grade(m, submission, sandbox=args.sandbox, log_dir=args.log_dir)
+        outcome = runner.grade(m, submission, sandbox=args.sandbox, log_dir=args.log_dir, metadata=args.metadata)
     except sandbox.SandboxUnavailable as e:
         raise UsageError(f"--sandbox {args.sandbox} cannot run here: {e}") from None
     try:

@@ -78,6 +78,22 @@ class Checkpoint:
 
 
 @dataclass(frozen=True)
+class Predictions:
+    """A predictions file the submission must carry, scored on hidden labels (grading/predictions.py)."""
+
+    name: str           # how tests name it, e.g. "challenge"
+    path: str           # in the submission, e.g. "predictions.csv"
+    labels: str         # relative to the assignment root; read by the grader alone
+    classes: int        # labels run from 0 to classes - 1
+    tiers: tuple = ()   # as for a checkpoint: tiers, or a linear scale
+    linear: tuple = ()
+    max_mb: float = 5.0
+    public_fraction: float = 0.1  # the images of the public leaderboard
+    daily_limit: int = 0          # scored submissions a day (0: no limit)
+    leaderboard: str = ""
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """The hidden test set checkpoints are scored on.
 
@@ -113,6 +129,7 @@ class Manifest:
     evaluation: Evaluation | None = None
     test_helpers: tuple = ()        # [release] helpers a shipped test file may define
     notebooks: tuple = ()           # Notebook, for each student file that is a notebook
+    predictions: tuple = ()         # Predictions files scored on hidden labels
 
     def notebook(self, rel):
         """The Notebook entry of student file `rel`, or None for a module."""
@@ -129,6 +146,11 @@ class Manifest:
     @property
     def skeleton(self):
         return REPO / "skeletons" / self.name
+
+    @property
+    def hidden_labels(self):
+        """Files under root only the grader reads (never rendered, zipped or shown to the worker)."""
+        return ((self.evaluation.labels,) if self.evaluation else ()) + tuple(p.labels for p in self.predictions)
 
 
 class _Kind:
@@ -180,6 +202,7 @@ BOOL = _Kind("true or false", lambda v: type(v) is bool)
 NUMBERS = _Kind("a list of numbers", lambda v: type(v) is list and all(_number(x) for x in v))
 POSITIVE = _Kind("a positive number", lambda v: _number(v) and v > 0)
 POSITIVE_INT = _Kind("a positive integer", lambda v: type(v) is int and v > 0)
+FRACTION = _Kind("a number above 0, at most 1", lambda v: _number(v) and 0 < v <= 1)
 NON_NEGATIVE = _Kind("a number >= 0", lambda v: _number(v) and v >= 0)
 LINEAR = _Kind("[from accuracy, to accuracy, points] (0 <= from < to <= 1, points > 0)",
                lambda v: type(v) is list and len(v) == 3 and all(_number(x) for x in v)
@@ -219,6 +242,18 @@ SCHEMA = {
         "max_mb": POSITIVE,
         "leaderboard": TEXT,
         "kwargs": ANY_TABLE,
+    }],
+    "predictions": [{
+        "name": _Required(TEXT),
+        "path": _Required(TEXT),
+        "labels": _Required(TEXT),
+        "classes": _Required(POSITIVE_INT),
+        "tiers": TIERS,
+        "linear": LINEAR,
+        "max_mb": POSITIVE,
+        "public_fraction": FRACTION,
+        "daily_limit": POSITIVE_INT,
+        "leaderboard": TEXT,
     }],
     "notebooks": [{
         "path": _Required(TEXT),
@@ -311,9 +346,20 @@ def load(name_or_path):
         )
         for c in data.get("checkpoints", [])
     )
-    for c in data.get("checkpoints", []):
+    for c in data.get("checkpoints", []) + data.get("predictions", []):
         if ("tiers" in c) == ("linear" in c):
-            raise ManifestError(f"{shown}: checkpoint {c['name']!r} needs exactly one of tiers and linear")
+            raise ManifestError(f"{shown}: {c['name']!r} needs exactly one of tiers and linear")
+    predictions = tuple(
+        Predictions(name=p["name"], path=p["path"], labels=p["labels"], classes=p["classes"],
+                    tiers=tuple(tuple(t) for t in p.get("tiers", [])), linear=tuple(p.get("linear", [])),
+                    max_mb=float(p.get("max_mb", 5.0)), public_fraction=float(p.get("public_fraction", 0.1)),
+                    daily_limit=p.get("daily_limit", 0), leaderboard=p.get("leaderboard", ""))
+        for p in data.get("predictions", [])
+    )
+    for p in predictions:
+        if p.labels in files.get("data", []):
+            raise ManifestError(f"{shown}: predictions {p.name!r}: its labels must not be in files.data: "
+                                f"the worker would see them")
     notebooks = tuple(
         Notebook(path=n["path"], module=n["module"], mode=n.get("mode", NOTEBOOK_MODES[0]),
                  cell_seconds=float(n.get("cell_seconds", 60.0)), allow_calls=tuple(n.get("allow_calls", [])),
@@ -357,6 +403,7 @@ def load(name_or_path):
         evaluation=evaluation,
         test_helpers=tuple(data.get("release", {}).get("test_helpers", [])),
         notebooks=notebooks,
+        predictions=predictions,
     )
     for f in manifest.student_files:
         notebook = manifest.notebook(f)

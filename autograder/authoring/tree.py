@@ -15,8 +15,7 @@ ALWAYS_EXCLUDED = (
 
 def source_files(manifest):
     """Relative paths of the files under solutions/<name> that become the skeleton."""
-    hidden = (manifest.evaluation.labels,) if manifest.evaluation else ()
-    excluded = ALWAYS_EXCLUDED + manifest.instructor_only + manifest.data + hidden
+    excluded = ALWAYS_EXCLUDED + manifest.instructor_only + manifest.data + manifest.hidden_labels
     files = []
     for path in sorted(manifest.root.rglob("*")):
         rel = path.relative_to(manifest.root).as_posix()

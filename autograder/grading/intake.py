@@ -123,7 +123,7 @@ def _copy_skeleton(manifest, workspace):
 def _wanted(manifest):
     """Paths taken from a submission -> the largest size accepted, in MB."""
     caps = {rel: manifest.limits.max_file_mb for rel in manifest.student_files}
-    caps.update({c.path: c.max_mb for c in manifest.checkpoints})
+    caps.update({c.path: c.max_mb for c in (*manifest.checkpoints, *manifest.predictions)})
     return caps
 
 

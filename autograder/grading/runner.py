@@ -19,6 +19,7 @@ that ties each record to its calls.
 """
 
 import io
+import json
 import os
 import re
 import sys
@@ -38,8 +39,11 @@ from autograder.worker.notebook import notebook_file
 from autograder.worker.serve import seed_everything
 
 
-def grade(manifest, submission_path, *, sandbox="auto", log_dir=None):
+def grade(manifest, submission_path, *, sandbox="auto", log_dir=None, metadata=None):
     """Grade `submission_path` (zip or folder) -> the results.json object.
+
+    metadata: Gradescope's submission_metadata.json (its path), which tests may read in the
+    grader (the earlier submissions, for a daily limit); never shown to the worker.
 
     Raises sandbox.SandboxUnavailable (misuse) if a mode named explicitly cannot run here;
     everything else ends in a valid result.
@@ -53,7 +57,9 @@ def grade(manifest, submission_path, *, sandbox="auto", log_dir=None):
     try:
         # Student code may leave files it made unremovable: that must not fail the grading.
         with tempfile.TemporaryDirectory(prefix="kit-grade-", ignore_cleanup_errors=True) as scratch:
-            return _Grading(manifest, mode, Path(scratch), log_dir, started, extra).run(Path(submission_path))
+            grading = _Grading(manifest, mode, Path(scratch), log_dir, started, extra)
+            grading.metadata = read_metadata(metadata, grading.notes)
+            return grading.run(Path(submission_path))
     except Exception:
         details = traceback.format_exc()
         if log_dir is not None:
@@ -73,6 +79,7 @@ class _Grading:
         self.started = started
         self.extra = extra
         self.notes = [f"Sandbox: {mode.detail}."] + ([mode.warning] if mode.warning else [])
+        self.metadata = None
 
     def run(self, submission_path):
         manifest = self.manifest
@@ -122,7 +129,7 @@ class _Grading:
         manifest = self.manifest
         student = Student(transport)
         reference = local_student(str(manifest.root))
-        testing.use(student=student, reference=reference, fail_on_prints=False)
+        testing.use(student=student, reference=reference, fail_on_prints=False, metadata=self.metadata)
         # Each call's limit comes from the reference's own time for the same call (call_limits).
         cache = timings_path(manifest)
         limits = call_limits.CallLimits(manifest.limits.call_seconds,
@@ -219,6 +226,17 @@ def check_imports(manifest, transport):
     return broken, loaded
 
 
+def read_metadata(path, notes):
+    """submission_metadata.json as a dict (None without one; a note if it does not parse)."""
+    if path is None or not Path(path).is_file():
+        return None
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError) as e:
+        notes.append(f"The submission's metadata could not be read ({e}); earlier submissions were not counted.")
+        return None
+
+
 def _raised_in(student_traceback, student_files):
     """The student file of the innermost frame of a traceback (worker._describe's), if any."""
     files = [notebook_file(f) for f in re.findall(r'File "([^"]+)", line \d+', student_traceback or "")]
@@ -239,6 +257,7 @@ def _time_reference(test, limits, timed, reference, student):
     """Run `test` once on the reference (in this process), recording its calls' times."""
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = io.StringIO()  # not the test's record
+    metadata = testing.submission_metadata()
     testing.use(student=timed, reference=reference, fail_on_prints=False)
     seed_everything(getattr(test, "seed", 0))
     limits.begin(test.id(), record=True)
@@ -249,7 +268,7 @@ def _time_reference(test, limits, timed, reference, student):
     finally:
         limits.end()
         sys.stdout, sys.stderr = saved
-        testing.use(student=student, reference=reference, fail_on_prints=False)
+        testing.use(student=student, reference=reference, fail_on_prints=False, metadata=metadata)
         function = getattr(type(test), test._testMethodName, None)
         if callable(function):  # gradescope_utils' set_score / set_leaderboard_value: the reference's
             vars(function).pop("__score__", None)

@@ -46,15 +46,23 @@ _session = {}
 _fail_on_prints = True
 
 
-def use(student=None, reference=None, fail_on_prints=True):
-    """Set the Student objects tests see (the grader calls this before running suites)."""
+def use(student=None, reference=None, fail_on_prints=True, metadata=None):
+    """Set the Student objects tests see (the grader calls this before running suites), and
+    Gradescope's submission_metadata.json (a dict: earlier submissions) where there is one."""
     global _fail_on_prints
     _session.clear()
     if student is not None:
         _session["student"] = student
     if reference is not None:
         _session["reference"] = reference
+    if metadata is not None:
+        _session["metadata"] = metadata
     _fail_on_prints = fail_on_prints
+
+
+def submission_metadata():
+    """Gradescope's submission_metadata.json of the submission being graded, or None."""
+    return _session.get("metadata")
 
 
 def _resolve(role, test_file):

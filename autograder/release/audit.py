@@ -282,8 +282,7 @@ def _secret_hashes(names):
         m = manifests.load(name)
         sources = [("private test file", p) for d in (m.private_tests,) if d.is_dir() for p in d.rglob("*")]
         sources += [("reference checkpoint", p) for p in m.root.rglob("*.pth")]
-        if m.evaluation:
-            sources.append(("the hidden labels", m.root / m.evaluation.labels))
+        sources += [("the hidden labels", m.root / rel) for rel in m.hidden_labels]
         for path in (m.root / rel for rel in source_files(m)):
             if path.suffix in (".py", ".yaml", ".yml", ".sh", ".md"):
                 try:

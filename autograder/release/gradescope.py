@@ -77,7 +77,8 @@ mkdir -p "$AG/results"
 chmod 0600 "$AG/submission_metadata.json" 2>/dev/null || true
 chmod 0700 "$AG/source" "$AG/results" "$AG"
 cd "$AG/source"
-"$PY" -B -m autograder grade --assignment {name} --submission "$AG/submission" --out "$RESULTS"
+"$PY" -B -m autograder grade --assignment {name} --submission "$AG/submission" --out "$RESULTS" \
+  --metadata "$AG/submission_metadata.json"
 if ! "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$RESULTS" 2>/dev/null; then
   cat > "$RESULTS" <<'JSON'
 {fallback}

@@ -195,6 +195,15 @@ def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None
     return np.concatenate(predictions).astype(np.int64)
 
 
+def read_file(path, max_mb):
+    """The bytes of a submitted file (a predictions.csv) for the grader to parse; capped."""
+    size = os.path.getsize(path)
+    if size > max_mb * 2**20:
+        raise ValueError(f"{path} is {size / 2**20:.1f} MB; the limit is {max_mb:g} MB")
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def resolve(target):
     """'pkg.mod.Name' or 'pkg.mod:Name.attr' -> the object."""
     if ":" in target:
