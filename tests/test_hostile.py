@@ -1,6 +1,8 @@
-"""Hostile submissions to A1, graded for real: does the sandbox hold, is the verdict right?
+"""Hostile submissions to A1 and to the notebook of A5, graded for real: does the sandbox
+hold, is the verdict right?
 
-Each case is a folder tests/fixtures/submissions/a1_mnist/<case>/ holding, for each student
+Each case is a folder tests/fixtures/submissions/a1_mnist/<case>/ (or .../a5_lenet_resnet_101/<case>/:
+cells appended to the reference notebook's source, see NOTEBOOK_ASSIGNMENT) holding, for each student
 file it attacks, only the attack (after a marker line: the test appends it to the
 rendered reference file, so it runs after, and may replace, the reference's code), and
 expected.json, the verdict written before the case first ran:
@@ -12,7 +14,8 @@ expected.json, the verdict written before the case first ran:
     verdict      zero: tests that must score 0 (a test method name, or Class.method;
                  fnmatch patterns); full: "others" (every other test that ran, except
                  `free`) or a list; messages: {test: substring of its output};
-                 all_zero; output: substring of the top-level output; refused: substring
+                 all_zero; output: substring of the top-level output; entries: substrings
+                 of the names of entries that must exist; refused: substring
                  of a refused-entry message; absent: text no part of the results may hold
     by_mode      {mode: verdict} in place of `verdict` in that mode: the secrecy probes
                  must breach with --sandbox none, proof that they really test the boundary
@@ -48,6 +51,7 @@ What stays fixed, so the verdict comes from the sandbox and the parent alone:
 import contextlib
 import dataclasses
 import fnmatch
+import importlib.util
 import json
 import os
 import secrets
@@ -71,6 +75,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograder import cli, manifest  # noqa: E402
+from autograder.authoring.notebook import render_notebook  # noqa: E402
 from autograder.authoring.render import render  # noqa: E402
 from autograder.grading import results as results_file  # noqa: E402
 from autograder.grading import runner  # noqa: E402
@@ -80,15 +85,22 @@ from autograder.sandbox import modes as sandboxes  # noqa: E402
 sys.path.insert(0, str(REPO / "tests"))
 from results_check import assert_valid_results  # noqa: E402
 
-ASSIGNMENT = "a1_mnist"
-CASES_DIR = Path(__file__).resolve().parent / "fixtures" / "submissions" / ASSIGNMENT
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "submissions"
+ASSIGNMENT = "a1_mnist"  # a case "name" attacks A1; "a5_lenet_resnet_101:name" the notebook assignment
+CASES_DIR = FIXTURES / ASSIGNMENT
+# Notebook cases: the fixture file is named as the notebook's source (assignment2.nb.py) and
+# holds percent-format cells appended to the reference's; expected.json's "outputs" adds
+# outputs to cells of the rendered notebook ({cell number from 1, or -1 for the last: [outputs]}).
+NOTEBOOK_ASSIGNMENT = "a5_lenet_resnet_101"
 SCHEMA = json.loads((REPO / "autograder" / "grading" / "results_schema.json").read_text())
 MARKER = "# ==== HOSTILE TEST FIXTURE: everything below this line is the attack ===="
 # The tests every case runs (Class.method patterns): A1's tests of single functions and
 # small models, public and hidden. Left out: loading and training on MNIST (minutes) and
 # TwoLayerNet's hidden gradient checks (the slowest of the rest; no case needs them).
-FAST_TESTS = ("TestActivation.*", "TestLoss.*", "TestNetwork.*", "TestSGD.*", "TestBaseNetworkHidden.*",
-              "TestSoftmaxRegressionHidden.*", "TestOptimizerHidden.*")
+FAST_TESTS = {ASSIGNMENT: ("TestActivation.*", "TestLoss.*", "TestNetwork.*", "TestSGD.*", "TestBaseNetworkHidden.*",
+                           "TestSoftmaxRegressionHidden.*", "TestOptimizerHidden.*"),
+              # The notebook's LeNet-5 tests, public and hidden: no case needs ResNet-18's or the checkpoints'.
+              NOTEBOOK_ASSIGNMENT: ("TestLeNet5.*", "TestLeNet5Hidden.*")}
 # Cases that take several seconds each (time limits, bombs, floods, walks of /).
 SLOW_CASES = ("infinite-loop", "fork-bomb", "spawn-bomb", "output-flood", "walk-for-secrets",
               "lingering-child", "lingering-thread", "diverging-sgd")
@@ -97,12 +109,27 @@ OWN_TEST = ("sandwich-poison", "checkpoint-malicious-pickle", "sigmoid-dev-hang"
             "shared-folder-probe")  # the last: test_call_limits.py
 
 
+def split(case):
+    """'name' -> (A1, 'name'); 'a5_lenet_resnet_101:name' -> (that assignment, 'name')."""
+    name, _, rest = case.partition(":")
+    return (name, rest) if rest else (ASSIGNMENT, case)
+
+
+def case_dir(case):
+    name, folder = split(case)
+    return FIXTURES / name / folder
+
+
 def load_case(case):
-    return json.loads((CASES_DIR / case / "expected.json").read_text())
+    return json.loads((case_dir(case) / "expected.json").read_text())
 
 
 def case_names():
-    return sorted(p.name for p in CASES_DIR.iterdir() if (p / "expected.json").is_file())
+    names = sorted(p.name for p in CASES_DIR.iterdir() if (p / "expected.json").is_file())
+    notebooks = FIXTURES / NOTEBOOK_ASSIGNMENT
+    if notebooks.is_dir():
+        names += sorted(f"{NOTEBOOK_ASSIGNMENT}:{p.name}" for p in notebooks.iterdir() if (p / "expected.json").is_file())
+    return names
 
 
 # -- sandbox modes ------------------------------------------------------------------------
@@ -140,6 +167,8 @@ def case_params():
             why = available(mode)
             if why:
                 marks.append(pytest.mark.skip(reason=f"sandbox {mode} unavailable here: {why}"))
+            if split(case)[0] != ASSIGNMENT and importlib.util.find_spec("torch") is None:
+                marks.append(pytest.mark.skip(reason="the notebook assignment needs torch"))
             params.append(pytest.param(case, mode, id=f"{case}-{mode}", marks=marks))
     return params
 
@@ -147,17 +176,17 @@ def case_params():
 # -- the assignment as graded here ---------------------------------------------------------
 
 class _Assignment(manifest.Manifest):
-    """A1's manifest with the skeleton rendered into scratch (skeletons/ may be stale or absent)."""
+    """The manifest with the skeleton rendered into scratch (skeletons/ may be stale or absent)."""
 
-    skeleton_root = None
+    skeleton_roots = {}
 
     @property
     def skeleton(self):
-        return self.skeleton_root
+        return self.skeleton_roots[self.name]
 
 
-def assignment(limits=None, import_penalty="warn", import_errors=None):
-    real = manifest.load(ASSIGNMENT)
+def assignment(limits=None, import_penalty="warn", import_errors=None, name=ASSIGNMENT):
+    real = manifest.load(name)
     fields = {f.name: getattr(real, f.name) for f in dataclasses.fields(real)}
     fields["import_penalty"] = import_penalty
     if import_errors:
@@ -201,9 +230,10 @@ def scratch():
         blas[0](1)
     root = Path(tempfile.mkdtemp(prefix="kit-hostile-"))
     root.chmod(0o711)
-    skeleton = root / "skeleton"
-    release.render_skeleton(manifest.load(ASSIGNMENT), skeleton)
-    _Assignment.skeleton_root = skeleton
+    for name in (ASSIGNMENT, NOTEBOOK_ASSIGNMENT):
+        skeleton = root / "skeleton" / name
+        release.render_skeleton(manifest.load(name), skeleton)
+        _Assignment.skeleton_roots[name] = skeleton
     yield root
     shutil.rmtree(root, ignore_errors=True)
     if blas:
@@ -225,8 +255,8 @@ def key_of(test):
 
 
 @contextlib.contextmanager
-def selected_tests(extra=()):
-    """Run only FAST_TESTS and `extra` (patterns); yields {number: Class.method} of those run."""
+def selected_tests(extra=(), name=ASSIGNMENT):
+    """Run only FAST_TESTS[name] and `extra` (patterns); yields {number: Class.method} of those run."""
     original = suite.load_suite
     ran = {}
 
@@ -234,7 +264,7 @@ def selected_tests(extra=()):
         chosen = unittest.TestSuite()
         for test in _flatten(original(dirs)):
             key = key_of(test)
-            if any(fnmatch.fnmatch(key, p) for p in (*FAST_TESTS, *extra)):
+            if any(fnmatch.fnmatch(key, p) for p in (*FAST_TESTS[name], *extra)):
                 number = getattr(getattr(test, test._testMethodName, None), "__number__", None)
                 if number in ran:
                     raise AssertionError(f"two tests carry the number {number}: {ran[number]}, {key}")
@@ -266,23 +296,39 @@ def fill(text, values):
     return text
 
 
-def submission_files(case, values):
-    """{relpath: bytes}: the reference's student files with the case's files over them."""
-    real = manifest.load(ASSIGNMENT)
-    files = {rel: render((real.root / rel).read_text(), solution=True).encode() for rel in real.student_files}
-    folder = CASES_DIR / case
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel in real.student_files:
-            # A fixture file holds only the attack; it runs after the reference's code.
-            attack = fill(path.read_text(), values).encode()
-            files[rel] = files[rel] + b"\n\n" + attack
+def submission_files(case, spec, values):
+    """{relpath: bytes}: the reference's student files with the case's files over them (a
+    notebook's attack is cells appended to its source, then rendered)."""
+    real = manifest.load(split(case)[0])
+    folder = case_dir(case)
+    files = {}
+    for rel in real.student_files:
+        notebook = real.notebook(rel)
+        source = notebook.source if notebook else rel
+        text = (real.root / source).read_text()
+        if (folder / source).is_file():  # a fixture file holds only the attack; it runs after the reference's code
+            text += "\n\n" + fill((folder / source).read_text(), values)
+        if notebook is None:
+            files[rel] = render(text, solution=True).encode()
+        else:
+            files[rel] = with_outputs(render_notebook(text, solution=True), spec.get("outputs", {}), values).encode()
     return files
+
+
+def with_outputs(notebook_text, outputs, values):
+    """The rendered notebook with outputs put in cells, as a run in Jupyter leaves them."""
+    if not outputs:
+        return notebook_text
+    nb = json.loads(notebook_text)
+    for cell, cell_outputs in outputs.items():
+        nb["cells"][int(cell) - 1 if int(cell) > 0 else int(cell)]["outputs"] = json.loads(fill(json.dumps(cell_outputs),
+                                                                                                  values))
+    return json.dumps(nb)
 
 
 def build_submission(case, spec, where, values):
     """The case as the student hands it in: a folder, or a zip built here (entries inspected by intake)."""
-    files = submission_files(case, values)
+    files = submission_files(case, spec, values)
     links = spec.get("symlinks", {})
     if spec.get("format") == "zip":
         path = where / f"{case}.zip"
@@ -296,7 +342,7 @@ def build_submission(case, spec, where, values):
                 info.external_attr = (stat.S_IFLNK | 0o777) << 16
                 zf.writestr(info, target)
             for name, source in spec.get("zip_entries", {}).items():
-                zf.writestr(fill(name, values), (CASES_DIR / case / source).read_bytes())
+                zf.writestr(fill(name, values), (case_dir(case) / source).read_bytes())
         return path
     path = where / case
     for rel, data in files.items():
@@ -318,16 +364,17 @@ def grade(case, spec, mode, scratch_root, values, *, import_penalty="warn", sett
     included), so that one case cannot hit the next one's process limit
     (test_process_limit_is_whole_for_the_next_grading shows why that wait is needed).
     """
-    work = Path(tempfile.mkdtemp(prefix=f"{case}-", dir=scratch_root))
+    name = split(case)[0]
+    work = Path(tempfile.mkdtemp(prefix=f"{split(case)[1]}-", dir=scratch_root))
     submission = build_submission(case, spec, work, values)
-    view = assignment(spec.get("limits"), import_penalty, spec.get("import_errors"))
-    with selected_tests(spec.get("extra_tests", ())) as ran, pytest.MonkeyPatch.context() as mp:
+    view = assignment(spec.get("limits"), import_penalty, spec.get("import_errors"), name=name)
+    with selected_tests(spec.get("extra_tests", ()), name) as ran, pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(scratch_root))  # the grader's scratch: runner's TemporaryDirectory
         mp.chdir(REPO)  # as `make grade` runs it
         if spec.get("via") == "cli":
             load = manifest.load
-            mp.setattr(manifest, "load", lambda name: view if name == ASSIGNMENT else load(name))
-            status = cli.main(["grade", "--assignment", ASSIGNMENT, "--submission", str(submission),
+            mp.setattr(manifest, "load", lambda wanted: view if wanted == name else load(wanted))
+            status = cli.main(["grade", "--assignment", name, "--submission", str(submission),
                                "--out", values["__KIT_OUT__"], "--sandbox", mode])
             assert status == 0, f"autograder grade exited with status {status}"
             results = assert_valid_results(values["__KIT_OUT__"])
@@ -404,6 +451,9 @@ def verdict_problems(results, ran, verdict):
         refusals = [t.get("output", "") for t in results["tests"] if t["name"].startswith("Submission: a file was refused")]
         if not any(verdict["refused"] in r for r in refusals):
             problems.append(f"no refused entry says {verdict['refused']!r}: {refusals}")
+    for wanted in verdict.get("entries", []):  # an entry of its own (a notebook cell that raised)
+        if not any(wanted in t["name"] for t in results["tests"]):
+            problems.append(f"no entry named like {wanted!r}: {[t['name'] for t in results['tests']][:20]}")
     if "absent" in verdict and verdict["absent"] in json.dumps(results):
         problems.append(f"results.json holds {verdict['absent']!r}")
     return problems
@@ -717,23 +767,25 @@ def test_checkpoint_loader_refuses_malicious_pickle(tmp_path):
 
 
 def test_fixtures_are_attacks_on_student_files():
-    """Is every fixture file an attack on a student file of A1 (the marker line first)?"""
-    real = manifest.load(ASSIGNMENT)
+    """Is every fixture file an attack on a student file of its assignment (a notebook's:
+    on its source), with the marker line first?"""
     problems = []
     for case in case_names():
         spec = load_case(case)
+        real = manifest.load(split(case)[0])
+        attackable = {n.source if (n := real.notebook(rel)) else rel for rel in real.student_files}
         extras = set(spec.get("zip_entries", {}).values())
-        for path in sorted((CASES_DIR / case).rglob("*")):
-            rel = path.relative_to(CASES_DIR / case).as_posix()
+        for path in sorted(case_dir(case).rglob("*")):
+            rel = path.relative_to(case_dir(case)).as_posix()
             if not path.is_file() or rel == "expected.json" or rel in extras or "__pycache__" in rel:
                 continue
-            if rel not in real.student_files:
-                problems.append(f"{case}/{rel}: not a student file of {ASSIGNMENT}")
+            if rel not in attackable:
+                problems.append(f"{case}/{rel}: not a student file of {real.name}")
             elif not path.read_text().startswith(MARKER + "\n"):
                 problems.append(f"{case}/{rel}: does not start with the marker line")
         unknown = set(spec) - {"attack", "modes", "via", "format", "limits", "extra_tests", "symlinks", "zip_entries",
                                "listener", "survivors", "max_results_bytes", "known_failure", "verdict", "by_mode",
-                               "import_penalty", "import_errors"}
+                               "import_penalty", "import_errors", "outputs"}
         if unknown:
             problems.append(f"{case}/expected.json: unknown keys {sorted(unknown)}")
     assert not problems, "\n".join(problems)

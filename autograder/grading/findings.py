@@ -17,6 +17,13 @@ class Finding:
     kind: str          # one of KINDS
     message: str
     penalised: bool = False  # an import of manifest.import_forbid: the import penalty applies
+    cell: int | None = None  # in a notebook: the cell (line is then the line in that cell)
+
+    @property
+    def where(self):
+        """'models/cnn.py line 3', 'assignment2.ipynb cell 7 line 3', or the file alone."""
+        cell = f" cell {self.cell}" if self.cell else ""
+        return f"{self.file}{cell} line {self.line}" if self.line else f"{self.file}{cell}"
 
 
 def parse(path, rel):

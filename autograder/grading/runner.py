@@ -311,8 +311,7 @@ def note_refused(tests, refused):
 
 
 def finding_record(finding):
-    where = f"{finding.file} line {finding.line}" if finding.line else finding.file
-    return results.TestRecord(name=f"Static check ({finding.kind}): {where}", weight=0.0, failed=True,
+    return results.TestRecord(name=f"Static check ({finding.kind}): {finding.where}", weight=0.0, failed=True,
                               message=finding.message, visibility="visible")
 
 

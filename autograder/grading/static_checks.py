@@ -70,7 +70,7 @@ def check_notebook(path, rel, workspace, manifest):
         return [Finding(rel, None, "syntax", f"{rel} does not open as a Jupyter notebook "
                         f"({type(e).__name__}: {str(e)[:300]})")]
     findings = [Finding(rel, line, "syntax", f"{rel} cell {cell} line {line}: {message}; nothing this cell "
-                        f"defines can be graded") for cell, line, message in broken]
+                        f"defines can be graded", cell=cell) for cell, line, message in broken]
     skeleton_source = notebook.module_source(manifest.skeleton / rel)[0]
     tree, skeleton = ast.parse(source, filename=rel), ast.parse(skeleton_source)
     found = check_imports(rel, tree, source, skeleton, workspace, manifest)
@@ -82,4 +82,4 @@ def check_notebook(path, rel, workspace, manifest):
 
     pattern = re.compile(re.escape(rel) + r" line (\d+)")
     return findings + [Finding(f.file, f.line and where(f.line)[1], f.kind, pattern.sub(in_cell, f.message),
-                               f.penalised) for f in found]
+                               f.penalised, cell=f.line and where(f.line)[0]) for f in found]
