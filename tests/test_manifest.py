@@ -133,10 +133,25 @@ def test_checkpoint_tables_are_validated_too(repo):
                         '[[checkpoints]]\nname = "M"\npath = "m.pth"\nmodel = "m.M"\ntiers = [[0.5, 1]]\n'
                         'leaderbord = "x"\n')
     assert error_of(repo).endswith("unknown key checkpoints[0].leaderbord (did you mean 'leaderboard'?); "
-                                   "[[checkpoints]] allows: name, path, model, tiers, max_mb, leaderboard, kwargs")
+                                   "[[checkpoints]] allows: name, path, model, tiers, linear, max_mb, leaderboard, kwargs")
     manifest_with(repo, "", replace=('leaderbord = "x"', ""))
     manifest_with(repo, "", replace=("tiers = [[0.5, 1]]", "tiers = [[50, 1]]"))
     assert "checkpoints[0].tiers must be a list of [accuracy, points] pairs" in error_of(repo)
+    manifest_with(repo, "", replace=("tiers = [[50, 1]]", "linear = [0.8, 0.7, 5]"))
+    assert "checkpoints[0].linear must be [from accuracy, to accuracy, points]" in error_of(repo)
+    manifest_with(repo, "", replace=("linear = [0.8, 0.7, 5]", "linear = [0.7, 0.8, 5]\ntiers = [[0.5, 1]]"))
+    assert error_of(repo).endswith("'M' needs exactly one of tiers and linear")
+
+
+def test_notebook_and_predictions_tables_are_validated(repo):
+    manifest_with(repo, '[[notebooks]]\npath = "hw.ipynb"\nmodule = "hw"\nmode = "all"\n')
+    assert "notebooks[0].mode must be one of \"definitions\", \"execute\"" in error_of(repo)
+    manifest_with(repo, "", replace=('mode = "all"', ""))
+    assert "notebooks path 'hw.ipynb' must be an .ipynb listed in files.student" in error_of(repo)
+    manifest_with(repo, '[[predictions]]\nname = "c"\npath = "p.csv"\nlabels = "y.npy"\nclasses = 10\n'
+                        'tiers = [[0.1, 5]]\npublic_fraction = 2\n', replace=('[[notebooks]]\npath = "hw.ipynb"\n'
+                                                                                  'module = "hw"\n', ""))
+    assert "predictions[0].public_fraction must be a number above 0, at most 1" in error_of(repo)
 
 
 def test_invalid_toml_is_one_line(repo):

@@ -5,7 +5,19 @@
 - a2_cnn parts: a small learnable CIFAR-10 stand-in in the real cifar-10-batches-py
   format (tools/make_cifar_standin.py), since CIFAR-10 cannot be fetched here; for part 2,
   its test split as the hidden test set checkpoints are scored on (images and labels in
-  separate files: only the images ever reach a submission's worker).
+  separate files: only the images ever reach a submission's worker);
+- a5_lenet_resnet_101: a small learnable Caltech-101 stand-in archive in the real
+  caltech-101.zip format (tools/make_caltech_standin.py, into build/caltech-standin/),
+  prepared by the assignment's own data/prepare_caltech101.py --archive into data/train
+  and data/val (64x64, 90/10 per class), and the validation split as the arrays
+  checkpoints are scored on (data/val_images.npy, data/val_labels.npy; written by
+  data/make_eval_arrays.py);
+- a3_cs7643_hw1/1_cs231n: the CIFAR-10 stand-in at full size (5 x 10,000 training and
+  10,000 test images: the notebooks take 49,000 + 1,000 training and 1,000 test images)
+  in cs231n/datasets/cifar-10-batches-py, where get_datasets.sh puts the real one;
+- a3_cs7643_hw1/2_pytorch: the challenge set (data/test_images.npy for the worker,
+  data/challenge_labels.npy for the grader), drawn from the CIFAR-10 stand-in's generator
+  by the assignment's instructor/make_challenge_set.py --standin.
 Existing files are kept, so this is cheap to run before every test.
 """
 
@@ -29,7 +41,26 @@ def prepare(name, shared):
             run([REPO / "tools" / "make_cifar_standin.py", "--out", root / "data"])
         if name.endswith("part2-pytorch") and not (root / "data" / "hidden_test_labels.npy").exists():
             split_hidden_test_set(root / "data")
-
+    elif name == "a5_lenet_resnet_101":
+        data = root / "data"
+        arrays = [data / "val_images.npy", data / "val_labels.npy"]
+        if not (data / "val").is_dir():
+            # A fresh archive every time (the generator may have changed since the last).
+            standin = REPO / "build" / "caltech-standin"
+            run([REPO / "tools" / "make_caltech_standin.py", "--out", standin])
+            run([data / "prepare_caltech101.py", "--archive", standin / "caltech-101.zip", "--out", data, "--force"])
+            for path in arrays:
+                path.unlink(missing_ok=True)
+        if not all(path.exists() for path in arrays):
+            run([data / "make_eval_arrays.py", "--out", data, "--force"])
+    elif name == "a3_cs7643_hw1/1_cs231n":
+        datasets = root / "cs231n" / "datasets"
+        if not (datasets / "cifar-10-batches-py" / "test_batch").exists():
+            run([REPO / "tools" / "make_cifar_standin.py", "--out", datasets, "--per-batch", "10000",
+                 "--test", "10000"])
+    elif name == "a3_cs7643_hw1/2_pytorch":
+        if not (root / "data" / "challenge_labels.npy").exists():
+            run([root / "instructor" / "make_challenge_set.py", "--standin", "--out", root / "data"])
 
 def split_hidden_test_set(data):
     """Checkpoints are scored on the test split: images for the worker, labels for the grader."""
