@@ -50,9 +50,24 @@ def render_reference(m, dest, edits=None):
             out.write_text(text)
         else:
             shutil.copyfile(src, out)
-    for checkpoint in m.root.glob("checkpoints/*.pth"):  # trained by the instructor
-        (Path(dest) / "checkpoints").mkdir(exist_ok=True)
-        shutil.copyfile(checkpoint, Path(dest) / "checkpoints" / checkpoint.name)
+    for rel in reference_outputs(m):  # made by the instructor's run of the reference
+        out = Path(dest) / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if rel in edits:
+            out.write_text(edited((m.root / rel).read_text(), edits[rel], rel))
+        else:
+            shutil.copyfile(m.root / rel, out)
+    unknown = set(edits) - set(source_files(m)) - set(reference_outputs(m))
+    if unknown:
+        raise SystemExit(f"edits of {sorted(unknown)}: neither a source file nor a run output of {m.name}")
+
+
+def reference_outputs(m):
+    """What the reference's own run made that its submission carries and the skeleton does not:
+    checkpoints, predictions files, and student files such as logs and plots."""
+    sources = {skeleton_name(rel) for rel in source_files(m)}
+    wanted = [*m.student_files, *(c.path for c in m.checkpoints), *(p.path for p in m.predictions)]
+    return [rel for rel in dict.fromkeys(wanted) if rel not in sources and (m.root / rel).is_file()]
 
 
 def edited(text, edits, rel):

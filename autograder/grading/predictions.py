@@ -30,7 +30,7 @@ from autograder import manifest as manifests
 from autograder.grading.checkpoints import describe_scale, max_points, points_for
 from autograder.harness import testing
 from autograder.harness.checks.compare import ComparisonFailed
-from autograder.harness.testing import StudentTestCase
+from autograder.harness.testing import StudentError, StudentTestCase
 
 MAX_ERRORS_SHOWN = 5
 
@@ -153,10 +153,9 @@ class PredictionsTestCase(StudentTestCase):
         set_score(points)
         if set_leaderboard_value is not None:
             set_leaderboard_value(board)
-        if points < max_points(spec):
-            raise ComparisonFailed(f"{spec.path}: accuracy {accuracy:.4f} on the {len(truth)} hidden images "
-                                   f"(public board: {board:.4f}) earns {points:g} of {max_points(spec):g} "
-                                   f"points ({describe_scale(spec)})")
+        if points < max_points(spec):  # the accuracy on all images is the final standing: not shown
+            raise ComparisonFailed(f"{spec.path}: {points:g} of {max_points(spec):g} points on the {len(truth)} "
+                                   f"hidden images ({describe_scale(spec)}); public board: {board:.4f}")
 
 
     def final_standing(self, name):
@@ -167,7 +166,13 @@ class PredictionsTestCase(StudentTestCase):
 
     def accuracies(self, spec, truth):
         """(accuracy on all hidden images, on the public board's) of the submitted file."""
-        data = self.student.call("autograder.worker.serve.read_file", spec.path, spec.max_mb)
+        try:
+            data = self.student.call("autograder.worker.serve.read_file", spec.path, spec.max_mb)
+        except (StudentError, OSError, ValueError) as e:  # locally the worker's own exception comes back
+            if getattr(e, "type_name", type(e).__name__) == "FileNotFoundError":
+                raise PredictionsError(f"{spec.path} is not in your submission: write it (one row per "
+                                       f"image) and submit it") from None
+            raise PredictionsError(f"{spec.path} could not be read: {getattr(e, 'message', e)}") from None
         predicted = parse_predictions(bytes(data), len(truth), spec.classes, name=spec.path)
         public = public_indices(len(truth), spec.public_fraction)
         return float(np.mean(predicted == truth)), round(float(np.mean(predicted[public] == truth[public])), 4)

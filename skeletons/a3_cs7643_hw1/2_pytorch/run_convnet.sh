@@ -1,0 +1,18 @@
+#!/bin/sh
+#############################################################################
+# TODO: Modify the hyperparameters such as hidden layer dimensionality,
+#       number of epochs, weigh decay factor, momentum, batch size, learning
+#       rate mentioned here to achieve good performance
+#############################################################################
+python -u train.py \
+    --model convnet \
+    --hidden-dim 10 \
+    --kernel-size 1 \
+    --epochs 1 \
+    --weight-decay 0.0 \
+    --momentum 0.0 \
+    --batch-size 512 \
+    --lr 0.01 | tee convnet.log
+#############################################################################
+#                             END OF YOUR CODE                              #
+#############################################################################
