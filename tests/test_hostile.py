@@ -127,7 +127,7 @@ def load_case(case):
 def case_names():
     names = sorted(p.name for p in CASES_DIR.iterdir() if (p / "expected.json").is_file())
     notebooks = FIXTURES / NOTEBOOK_ASSIGNMENT
-    if notebooks.is_dir():
+    if notebooks.is_dir() and NOTEBOOK_ASSIGNMENT in manifest.all_names():
         names += sorted(f"{NOTEBOOK_ASSIGNMENT}:{p.name}" for p in notebooks.iterdir() if (p / "expected.json").is_file())
     return names
 
@@ -231,6 +231,8 @@ def scratch():
     root = Path(tempfile.mkdtemp(prefix="kit-hostile-"))
     root.chmod(0o711)
     for name in (ASSIGNMENT, NOTEBOOK_ASSIGNMENT):
+        if name not in manifest.all_names():
+            continue
         skeleton = root / "skeleton" / name
         release.render_skeleton(manifest.load(name), skeleton)
         _Assignment.skeleton_roots[name] = skeleton
