@@ -3,7 +3,7 @@
     .venv/bin/python tools/bench_grading.py [--assignment a1_mnist] [--sandbox auto]
 
 In one run, on one machine: the assignment's public and private tests against its
-reference solution, first in local mode (student code imported in this process, as
+reference solution (a notebook assignment: its rendered .ipynb), first in local mode (student code imported in this process, as
 `make test` runs them), then graded in remote mode (autograder.runner.grade: intake,
 static checks, sandboxed worker). Prints both times and their ratio (goal: <= 1.3), the
 worker's start time, and the round trip of one call carrying a 1 MB array each way.
@@ -28,12 +28,13 @@ from autograder.harness.student import Student, local_student  # noqa: E402
 from autograder.sandbox import modes as sandbox
 from autograder.sandbox import remote
 from autograder.worker.serve import seed_everything  # noqa: E402
+from tools.demo import render_reference  # noqa: E402
 
 
-def run_local(m):
+def run_local(m, root):
     """The tests in this process, with the grader's per-test seeding and release."""
-    student = local_student(str(m.root))
-    testing.use(student=student, reference=local_student(str(m.root)), fail_on_prints=False)
+    student = local_student(str(root))
+    testing.use(student=student, reference=student, fail_on_prints=False)
     marks = {}
 
     def on_start(test):
@@ -53,9 +54,9 @@ def run_local(m):
     return elapsed, results.build(collector.records, execution_time=elapsed)
 
 
-def run_remote(m, mode):
+def run_remote(m, root, mode):
     started = time.perf_counter()
-    outcome = runner.grade(m, m.root, sandbox=mode)
+    outcome = runner.grade(m, root, sandbox=mode)
     return time.perf_counter() - started, outcome
 
 
@@ -87,10 +88,22 @@ def main():
     m = manifest.load(args.assignment)
     mode = sandbox.choose(args.sandbox)
     print(f"{m.name}: reference solution, sandbox {mode.detail}")
-    local_seconds, local = run_local(m)
-    print(f"local  mode: {local_seconds:7.2f} s   score {local['score']:g}")
-    runner._forget_modules(m.root)
-    remote_seconds, graded = run_remote(m, mode.name)
+    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
+        # A notebook assignment's submission is the rendered .ipynb: both modes load that one.
+        root = m.root
+        if m.notebooks:
+            root = Path(tmp) / "reference"
+            render_reference(m, root)
+            (root / "data").symlink_to(m.root / "data")
+            from nbconvert import HTMLExporter  # its export, as collect_submission.sh makes it
+
+            for n in m.notebooks:
+                html, _ = HTMLExporter().from_filename(str(root / n.path))
+                (root / n.path).with_suffix(".html").write_text(html)
+        local_seconds, local = run_local(m, root)
+        print(f"local  mode: {local_seconds:7.2f} s   score {local['score']:g}")
+        runner._forget_modules(root)
+        remote_seconds, graded = run_remote(m, root, mode.name)
     print(f"remote mode: {remote_seconds:7.2f} s   score {graded['score']:g}")
     print(f"ratio remote / local: {remote_seconds / local_seconds:.2f} (goal <= 1.3)")
     start, trip = round_trips(mode.name)

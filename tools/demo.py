@@ -119,12 +119,19 @@ def grade(m, zip_path):
     return json.loads(out.read_text())
 
 
-def verdict_problems(results, expected):
+def untrained(m):
+    """Reference checkpoints not made on this machine (A5's ResNet-18 takes CPU-hours to train):
+    their tests fail for every sample, saying the file is missing, and that is expected."""
+    return [c.path for c in m.checkpoints if not (m.root / c.path).is_file()]
+
+
+def verdict_problems(results, expected, missing=()):
     """What differs from the expected verdict ([] when as expected)."""
     tests = results["tests"]
     if "score" in expected:
         return [] if results["score"] == expected["score"] else [f"score {results['score']}, expected {expected['score']}"]
-    failing = {t["name"] for t in tests if t.get("score", 0) < t.get("max_score", 0)}
+    failing = {t["name"] for t in tests if t.get("score", 0) < t.get("max_score", 0)
+               and not any(f"{path} is missing" in t.get("output", "") for path in missing)}
     wanted = set(expected["failing"])
     problems = [f"should fail but passed: {name}" for name in sorted(wanted - failing)]
     problems += [f"should pass but failed: {name}" for name in sorted(failing - wanted)]
@@ -135,11 +142,14 @@ def main(names):
     bad = 0
     for name in names:
         m = manifests.load(name)
+        if untrained(m):
+            print(f"{name}: reference checkpoints not trained on this machine ({', '.join(untrained(m))}): "
+                  f"their tests fail for every sample, as expected")
         with tempfile.TemporaryDirectory() as tmp:
             for sample, zip_path, expected in build_samples(m, tmp):
                 results = grade(m, zip_path)
                 total = sum(t.get("max_score", 0) for t in results["tests"])
-                problems = verdict_problems(results, expected)
+                problems = verdict_problems(results, expected, untrained(m))
                 bad += bool(problems)
                 status = "as expected" if not problems else "UNEXPECTED: " + "; ".join(problems)
                 print(f"{name:24} {sample:22} {results['score']:7.2f} / {total:<7.2f} {status}")

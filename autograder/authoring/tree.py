@@ -19,7 +19,9 @@ def source_files(manifest):
     files = []
     for path in sorted(manifest.root.rglob("*")):
         rel = path.relative_to(manifest.root).as_posix()
-        if path.is_file() and not any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
+        # A pattern names a file, or a folder and everything in it (data/train: an image set).
+        if path.is_file() and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
+                                      for p in excluded):
             files.append(rel)
     return files
 
