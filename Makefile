@@ -88,7 +88,7 @@ bubblewrap:
 
 bench: $(VENV) data
 	$(PY) tools/bench_grading.py
-	$(if $(filter 1,$(TORCH)),$(PY) tools/bench_layers.py)
+	$(if $(filter 1,$(TORCH)),$(PY) tools/bench_layers.py && $(PY) tools/bench_cs231n_layers.py)
 
 clean:
 	rm -rf dist build .pytest_cache

@@ -701,3 +701,15 @@ def test_copies_compared_with_a_file_are_not_kept_in_memory():
     reader = _Reader()
     assert all(reader.same(copies[0], other, 1.0) for other in copies[1:])
     assert list(reader.data) == [id(copies[0])]
+
+
+def test_a_missing_run_output_is_not_said_to_be_graded_in_its_starter_version(tmp_path):
+    """A missing module was graded in its starter version; a missing training log (which the
+    starter code does not have) only fails the tests that read it."""
+    from autograder.grading import intake, runner
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "net.py").write_text("raise NotImplementedError\n")
+    taken = intake.Intake(missing=["models/net.py", "train.log"])
+    messages = {r.name: r.message for r in runner.intake_records(taken, tmp_path)}
+    assert messages["Submission: models/net.py is missing"].endswith("the starter code's version was graded: its tests fail.")
+    assert messages["Submission: train.log is missing"] == "train.log is not in your submission: the tests that read it fail."

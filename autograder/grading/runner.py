@@ -18,6 +18,7 @@ Why over 300 lines: the pipeline and the per-test bookkeeping (marks, limits, re
 that ties each record to its calls.
 """
 
+import fnmatch
 import io
 import json
 import os
@@ -39,8 +40,11 @@ from autograder.worker.notebook import notebook_file
 from autograder.worker.serve import seed_everything
 
 
-def grade(manifest, submission_path, *, sandbox="auto", log_dir=None, metadata=None):
+def grade(manifest, submission_path, *, sandbox="auto", log_dir=None, metadata=None, only=None):
     """Grade `submission_path` (zip or folder) -> the results.json object.
+
+    only: fnmatch patterns of `Class.method` (e.g. "TestSGD.*"): run only the tests that
+    match one (a quick regrade of some tests; None runs them all).
 
     metadata: Gradescope's submission_metadata.json (its path), which tests may read in the
     grader (the earlier submissions, for a daily limit); never shown to the worker.
@@ -59,6 +63,7 @@ def grade(manifest, submission_path, *, sandbox="auto", log_dir=None, metadata=N
         with tempfile.TemporaryDirectory(prefix="kit-grade-", ignore_cleanup_errors=True) as scratch:
             grading = _Grading(manifest, mode, Path(scratch), log_dir, started, extra)
             grading.metadata = read_metadata(metadata, grading.notes)
+            grading.only = tuple(only) if only else None
             return grading.run(Path(submission_path))
     except Exception:
         details = traceback.format_exc()
@@ -80,12 +85,13 @@ class _Grading:
         self.extra = extra
         self.notes = [f"Sandbox: {mode.detail}."] + ([mode.warning] if mode.warning else [])
         self.metadata = None
+        self.only = None
 
     def run(self, submission_path):
         manifest = self.manifest
         workspace = self.scratch / "workspace"
         taken = intake.prepare_workspace(submission_path, manifest, workspace)
-        records = intake_records(taken)
+        records = intake_records(taken, workspace)
         if taken.fatal:
             return self.results(records)
         findings = [f for f in static_checks.check_submission(workspace, manifest)
@@ -142,6 +148,8 @@ class _Grading:
         if not dirs:
             raise EngineFailure(f"no tests found in {manifest.public_tests} or {manifest.private_tests}")
         loaded = suite.load_suite(dirs)
+        if self.only:
+            loaded = select_tests(loaded, self.only)
         marks, violations = {}, {}
 
         def on_start(test):
@@ -226,6 +234,19 @@ def check_imports(manifest, transport):
     return broken, loaded
 
 
+def select_tests(tests, patterns):
+    """The tests of a suite whose `Class.method` matches one of the fnmatch `patterns`."""
+    chosen = unittest.TestSuite()
+    stack = [tests]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, unittest.TestSuite):
+            stack[:0] = list(item)
+        elif any(fnmatch.fnmatchcase(f"{type(item).__name__}.{item._testMethodName}", p) for p in patterns):
+            chosen.addTest(item)
+    return chosen
+
+
 def read_metadata(path, notes):
     """submission_metadata.json as a dict (None without one; a note if it does not parse)."""
     if path is None or not Path(path).is_file():
@@ -289,16 +310,19 @@ def _budget_reason(transport):
     return f"time budget for the whole submission ({transport.limits.submission_seconds:g} s) was spent"
 
 
-def intake_records(taken):
-    """Visible entries for refused entries and missing files (no points of their own)."""
+def intake_records(taken, workspace):
+    """Visible entries for refused entries and missing files (no points of their own).
+
+    A missing file the starter code has (a module) was graded in its starter version; one it
+    does not have (a training log, a plot the run makes) fails what reads it."""
     records = [results.TestRecord(name="Submission: a file was refused", weight=0.0, failed=True,
                                   message=problem, visibility="visible") for problem in taken.problems]
-    records += [results.TestRecord(name=f"Submission: {rel} is missing", weight=0.0, failed=True,
-                                   message=(f"{rel} was refused ({taken.refused[rel]})" if rel in taken.refused
-                                            else f"{rel} is not in your submission")
-                                   + ", so the starter code's version was graded: its tests fail.",
-                                   visibility="visible")
-                for rel in taken.missing]
+    for rel in taken.missing:
+        why = f"{rel} was refused ({taken.refused[rel]})" if rel in taken.refused else f"{rel} is not in your submission"
+        then = (", so the starter code's version was graded: its tests fail." if (Path(workspace) / rel).exists()
+                else ": the tests that read it fail.")
+        records.append(results.TestRecord(name=f"Submission: {rel} is missing", weight=0.0, failed=True,
+                                          message=why + then, visibility="visible"))
     return records
 
 

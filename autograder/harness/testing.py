@@ -25,6 +25,7 @@ back apart (worker.capture.OutputCapture), are shown locally on stderr, and are 
 grader unless the manifest counts them (`[prints] warnings = "count"`).
 """
 
+import importlib.util
 import os
 import re
 import sys
@@ -63,6 +64,19 @@ def use(student=None, reference=None, fail_on_prints=True, metadata=None):
 def submission_metadata():
     """Gradescope's submission_metadata.json of the submission being graded, or None."""
     return _session.get("metadata")
+
+
+def public_test_module(path):
+    """A public test file, imported for its helpers, so that a hidden test computes its
+    expected values exactly as the public one does (one copy of each helper). Loaded by path
+    under a private name: public test folders are not packages, and the test classes in it
+    are not collected a second time (they are not attributes of the hidden test module)."""
+    path = os.fspath(path)
+    name = "_public_" + re.sub(r"\W", "_", os.path.splitext(os.path.relpath(path))[0])
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _resolve(role, test_file):
@@ -156,8 +170,8 @@ class StudentTestCase(unittest.TestCase):
                 call, line = violations[0]
                 self.fail(
                     f"Your code printed output that the assignment does not ask for "
-                    f"(during {call}): {line[:200]!r}. Printing scores zero on the "
-                    f"programming part; remove the print."
+                    f"(during {call}): {line[:200]!r}. The autograder checks what your code prints "
+                    f"and may deduct for it (the assignment's README says how much); remove the print."
                 )
 
     def print_violations(self):

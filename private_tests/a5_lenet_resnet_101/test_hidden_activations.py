@@ -9,26 +9,12 @@ import torch
 import torch.nn.functional as F
 
 from autograder.harness.checks.compare import ComparisonFailed, assert_close, assert_equal
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
+from autograder.manifest import load
 
-
-def parameters(student, model):
-    return student.call("builtins.dict", model.call("named_parameters"))
-
-
-def find(params, shape, what, required=True):
-    for p in params.values():
-        if tuple(p.shape) == shape:
-            return p.detach()
-    if required:
-        found = sorted(tuple(p.shape) for p in params.values())
-        raise ComparisonFailed(f"{what}: no parameter of shape {shape}; found shapes {found}")
-    return None
-
-
-def images(n, seed=0, size=64):
-    rng = np.random.default_rng(seed)
-    return torch.tensor(rng.standard_normal((n, 3, size, size)), dtype=torch.float32)
+# The public test_activations.py's helpers.
+activation_tests = public_test_module(load("a5_lenet_resnet_101").public_tests / "test_activations.py")
+parameters, find, images = activation_tests.parameters, activation_tests.find, activation_tests.images
 
 
 class TestActivationsHidden(StudentTestCase):

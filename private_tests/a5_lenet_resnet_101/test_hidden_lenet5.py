@@ -12,31 +12,14 @@ import torch
 import torch.nn.functional as F
 
 from autograder.harness.checks.compare import ComparisonFailed, assert_close, assert_equal
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
+from autograder.manifest import load
 
-
-def parameters(student, model):
-    return student.call("builtins.dict", model.call("named_parameters"))
-
-
-def find(params, shape, what, required=True):
-    for p in params.values():
-        if tuple(p.shape) == shape:
-            return p.detach()
-    if required:
-        found = sorted(tuple(p.shape) for p in params.values())
-        raise ComparisonFailed(f"{what}: no parameter of shape {shape}; found shapes {found}")
-    return None
-
-
-def layers(student, model, kind):
-    return [(name, ref) for name, ref in student.call("builtins.list", model.call("named_modules"))
-            if ref.type_name == kind]
-
-
-def images(n, seed=0, size=64):
-    rng = np.random.default_rng(seed)
-    return torch.tensor(rng.standard_normal((n, 3, size, size)), dtype=torch.float32)
+# The public tests' helpers.
+PUBLIC_TESTS = load("a5_lenet_resnet_101").public_tests
+lenet_tests = public_test_module(PUBLIC_TESTS / "test_lenet5.py")
+parameters, layers, images = lenet_tests.parameters, lenet_tests.layers, lenet_tests.images
+find = public_test_module(PUBLIC_TESTS / "test_activations.py").find
 
 
 def is_probabilities(out):

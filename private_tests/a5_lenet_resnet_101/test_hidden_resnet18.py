@@ -8,96 +8,26 @@ max pooling in the stem, a missing shortcut, a shortcut that is not projected wh
 the stride changes, and sizes hard-coded to 101 classes.
 """
 
-import math
 
-import numpy as np
-import torch
 import torch.nn.functional as F
 
-from autograder.harness.checks.compare import ComparisonFailed, assert_close, assert_equal
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.checks.compare import assert_close, assert_equal
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
+from autograder.manifest import load
 
 STAGES = [(64, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1),
           (256, 512, 2), (512, 512, 1)]
 
 
-def images(n, seed=0, size=64, channels=3):
-    rng = np.random.default_rng(seed)
-    return torch.tensor(rng.standard_normal((n, channels, size, size)), dtype=torch.float32)
-
-
-# The same shared-state helpers as the public test_resnet18.py (private tests must not
-# depend on where the public ones are installed).
-def load_shared_state(student, module, seed=0):
-    state = student.call("builtins.dict", module.call("state_dict"))
-    table, new = {}, {}
-    for name, tensor in state.items():
-        prefix, _, leaf = name.rpartition(".")
-        owner = state.get(f"{prefix}.weight" if prefix else "weight")
-        owner_dim = owner.dim() if owner is not None else 0
-        shape = tuple(tensor.shape)
-        if leaf == "weight" and len(shape) == 4:
-            kind = "conv"
-        elif leaf == "bias" and owner_dim == 4:
-            new[name] = torch.zeros(shape)
-            continue
-        elif leaf in ("weight", "bias") and len(shape) == 2 - (leaf == "bias") and owner_dim == 2:
-            kind = f"linear_{leaf}"
-        elif leaf in ("weight", "bias", "running_mean", "running_var") and len(shape) == 1:
-            kind = f"bn_{leaf}"
-        else:
-            new[name] = tensor
-            continue
-        if (kind, shape) not in table:
-            table[kind, shape] = random_value(kind, shape, seed)
-        new[name] = table[kind, shape]
-    module.call("load_state_dict", new)
-    return table
-
-
-def random_value(kind, shape, seed):
-    rng = np.random.default_rng([seed, sum(map(ord, kind)), *shape])
-    if kind == "conv":
-        value = rng.standard_normal(shape) * math.sqrt(2.0 / math.prod(shape[1:]))
-    elif kind in ("bn_weight", "bn_running_var"):
-        value = rng.uniform(0.5, 1.5, shape)
-    elif kind == "linear_weight":
-        value = rng.standard_normal(shape) / math.sqrt(shape[1])
-    else:
-        value = 0.2 * rng.standard_normal(shape)
-    return torch.tensor(value, dtype=torch.float32)
-
-
-def shared(table, kind, shape, call):
-    try:
-        return table[kind, tuple(shape)]
-    except KeyError:
-        found = sorted({s for k, s in table if k == kind})
-        raise ComparisonFailed(f"{call}: no {kind.replace('_', ' ')} of shape {tuple(shape)}; found {found}") from None
-
-
-def batch_norm(x, table, call):
-    width = (x.shape[1],)
-    return F.batch_norm(x, shared(table, "bn_running_mean", width, call), shared(table, "bn_running_var", width, call),
-                        table.get(("bn_weight", width)), table.get(("bn_bias", width)), training=False, eps=1e-5)
-
-
-def conv(x, table, shape, stride, padding, call):
-    return F.conv2d(x, shared(table, "conv", shape, call), stride=stride, padding=padding)
-
-
-def block_expected(x, table, c_in, c_out, stride, call):
-    out = F.relu(batch_norm(conv(x, table, (c_out, c_in, 3, 3), stride, 1, call), table, call))
-    out = batch_norm(conv(out, table, (c_out, c_out, 3, 3), 1, 1, call), table, call)
-    if stride == 1 and c_in == c_out:
-        shortcut = x
-    else:
-        shortcut = batch_norm(conv(x, table, (c_out, c_in, 1, 1), stride, 0, call), table, call)
-    return F.relu(out + shortcut)
+# The public test_resnet18.py's shared-state helpers: one way to compute what is expected.
+resnet_tests = public_test_module(load("a5_lenet_resnet_101").public_tests / "test_resnet18.py")
+images, load_shared_state = resnet_tests.images, resnet_tests.load_shared_state
+shared, batch_norm, block_expected = resnet_tests.shared, resnet_tests.batch_norm, resnet_tests.block_expected
 
 
 def resnet18_expected(x, table, num_classes, call):
-    x = F.relu(batch_norm(conv(x, table, (64, 3, 7, 7), 2, 3, call), table, call))
+    """ResNet-18's forward pass in evaluation mode, from the shared state."""
+    x = F.relu(batch_norm(F.conv2d(x, shared(table, "conv", (64, 3, 7, 7), call), stride=2, padding=3), table, call))
     x = F.max_pool2d(x, 3, 2, 1)
     for c_in, c_out, stride in STAGES:
         x = block_expected(x, table, c_in, c_out, stride, call)

@@ -2,60 +2,13 @@
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from autograder.harness.checks.compare import assert_close
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
+from autograder.manifest import load
 
-
-# The same helper as in the public test_torch_training.py (private tests must not
-# depend on where the public ones are installed).
-class TinyTask:
-    """A linear classifier and a data loader, built inside the code under test."""
-
-    def __init__(self, student, n=50, batch_size=16, seed=0):
-        rng = np.random.default_rng(seed)
-        self.x = torch.tensor(rng.standard_normal((n, 3, 2, 2)), dtype=torch.float32)
-        self.y = torch.tensor(rng.permutation(np.arange(n) % 10), dtype=torch.int64)
-        self.w = torch.tensor(0.3 * rng.standard_normal((10, 12)), dtype=torch.float32)
-        self.b = torch.tensor(0.1 * rng.standard_normal(10), dtype=torch.float32)
-        self.batch_size = batch_size
-        self.student = student
-        student.module("main")  # loads torch in the code under test before tensors cross
-        self.linear = student.call("torch.nn.Linear", 12, 10)
-        self.linear.set("weight", torch.nn.Parameter(self.w.clone()))
-        self.linear.set("bias", torch.nn.Parameter(self.b.clone()))
-        self.model = student.call("torch.nn.Sequential", student.call("torch.nn.Flatten"), self.linear)
-        if student.call("torch.cuda.is_available"):
-            self.model.call("cuda")  # main.py moves each batch to the GPU when there is one
-        dataset = student.call("torch.utils.data.TensorDataset", self.x, self.y)
-        self.loader = student.call("torch.utils.data.DataLoader", dataset,
-                                   batch_size=batch_size, shuffle=False)
-
-    def sgd(self, lr, momentum):
-        return self.student.call("torch.optim.SGD", self.model.call("parameters"),
-                                 lr=lr, momentum=momentum)
-
-    def weights(self):
-        return self.linear.get("weight"), self.linear.get("bias")
-
-    def expected_sgd(self, lr, momentum, loss=F.cross_entropy, epochs=1):
-        """Weights after `epochs` passes of SGD with momentum over the batches in order:
-        v = momentum * v + grad; param -= lr * v (torch.optim.SGD's rule)."""
-        params = [self.w, self.b]
-        velocities = [torch.zeros_like(p) for p in params]
-        for _ in range(epochs):
-            for i in range(0, len(self.y), self.batch_size):
-                params = [p.detach().requires_grad_() for p in params]
-                scores = F.linear(self.x[i:i + self.batch_size].flatten(1), *params)
-                grads = torch.autograd.grad(loss(scores, self.y[i:i + self.batch_size]), params)
-                velocities = [momentum * v + g for v, g in zip(velocities, grads, strict=True)]
-                params = [p.detach() - lr * v for p, v in zip(params, velocities, strict=True)]
-        return params
-
-    def scores(self):
-        return self.x.flatten(1) @ self.w.T + self.b
-
+# The public test_torch_training.py's tiny task: one way to compute what is expected.
+TinyTask = public_test_module(load("a2_cnn/part2-pytorch").public_tests / "test_torch_training.py").TinyTask
 
 
 class TestTrainingHidden(StudentTestCase):

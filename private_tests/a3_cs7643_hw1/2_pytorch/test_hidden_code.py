@@ -6,26 +6,13 @@ tests/test_train.py of the students' zip), loaded from this assignment's public 
 both compute them one way.
 """
 
-import importlib.util
-
 from autograder.harness.checks.compare import assert_close
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
 from autograder.manifest import load
 
-ASSIGNMENT = "a3_cs7643_hw1/2_pytorch"
-
-
-def public(name):
-    """A public test file of this assignment, imported for its helpers."""
-    path = load(ASSIGNMENT).public_tests / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"a3_2_pytorch_public_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-model_tests = public("test_models")
-train_tests = public("test_train")
+PUBLIC_TESTS = load("a3_cs7643_hw1/2_pytorch").public_tests
+model_tests = public_test_module(PUBLIC_TESTS / "test_models.py")
+train_tests = public_test_module(PUBLIC_TESTS / "test_train.py")
 
 
 class TestModelsHidden(StudentTestCase):

@@ -1,7 +1,7 @@
 """Benchmark the reference's naive convolution against torch, and the fast layers against
 the naive ones, in one run (instructors only; not a test).
 
-    OMP_NUM_THREADS=1 .venv/bin/python private_tests/a3_cs7643_hw1/1_cs231n/bench_layers.py
+    OMP_NUM_THREADS=1 .venv/bin/python tools/bench_cs231n_layers.py
 
 Shapes: layers.ipynb's comparison of the naive and fast layers, and one training step of
 convnet.ipynb's ConvNet (50 images, 32 filters 7x7). float64, one thread for NumPy and
@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "solutions" / "a3_cs7643_hw1" / "1_cs231n"))
 
 from cs231n.fast_layers import (  # noqa: E402
