@@ -94,7 +94,9 @@ def main():
         if m.notebooks:
             root = Path(tmp) / "reference"
             render_reference(m, root)
-            (root / "data").symlink_to(m.root / "data")
+            for rel in m.data:  # the data the tests read, as the grader binds it
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).symlink_to(m.root / rel)
             from nbconvert import HTMLExporter  # its export, as collect_submission.sh makes it
 
             for n in m.notebooks:
@@ -103,6 +105,8 @@ def main():
         local_seconds, local = run_local(m, root)
         print(f"local  mode: {local_seconds:7.2f} s   score {local['score']:g}")
         runner._forget_modules(root)
+        for rel in m.data if m.notebooks else ():  # the grader binds the data itself
+            (root / rel).unlink()
         remote_seconds, graded = run_remote(m, root, mode.name)
     print(f"remote mode: {remote_seconds:7.2f} s   score {graded['score']:g}")
     print(f"ratio remote / local: {remote_seconds / local_seconds:.2f} (goal <= 1.3)")

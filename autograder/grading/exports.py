@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
-import pypdf
-
 from autograder.errors import KitError
 
 EXPORT_COMMAND = "jupyter nbconvert --to html {notebook}"
@@ -87,6 +84,8 @@ def _sniff(head):
 
 
 def _pdf_text(path):
+    import pypdf  # here, not at the top: only a notebook assignment's grading needs it
+
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -156,6 +155,8 @@ def _squash(text):
 
 
 def _code_lines(path, error):
+    import nbformat
+
     try:
         nb = nbformat.read(path, as_version=4)
         cells = [cell for cell in nb.cells if cell.cell_type == "code"]

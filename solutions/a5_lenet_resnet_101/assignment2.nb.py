@@ -295,7 +295,7 @@ def plot_history(history, title):
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 BATCH_SIZE = 64
 LENET_EPOCHS = 12
-IMPROVED_EPOCHS = 25
+IMPROVED_EPOCHS = 15
 RESNET_EPOCHS = 15
 
 # {% if solution %}
@@ -368,13 +368,8 @@ class LeNet5Improved(nn.Module):
 # schedule, then save the model as checkpoints/lenet5_improved.pth.
 improved = LeNet5Improved(num_classes=NUM_CLASSES).to(device)
 # {% if solution %}
-augment = transforms.Compose([
-    transforms.RandomCrop(64, padding=4, padding_mode="reflect"),
-    transforms.RandomHorizontalFlip(),
-    transforms.ToTensor(),
-    transforms.Normalize(MEAN, STD),
-])
-optimizer = torch.optim.AdamW(improved.parameters(), lr=2e-3, weight_decay=5e-4)
+augment = transforms.Compose([transforms.RandomHorizontalFlip(), transforms.ToTensor(), transforms.Normalize(MEAN, STD)])
+optimizer = torch.optim.Adam(improved.parameters(), lr=1e-3)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=IMPROVED_EPOCHS)
 # {% else %}
 #| augment = None  # e.g. transforms.Compose([...random crops, flips..., transforms.ToTensor(), transforms.Normalize(MEAN, STD)])
@@ -392,11 +387,14 @@ torch.save(improved.state_dict(), "checkpoints/lenet5_improved.pth")
 # What did you change, and what did each change do to the training and validation accuracy?
 #
 # {% if solution %}
-# *Reference:* batch normalisation after each convolution (faster, steadier training),
-# dropout 0.3 before the two wide fully connected layers, random crops (4 pixels of
-# reflected padding) and horizontal flips of the training images, AdamW with weight decay
-# and a cosine learning-rate schedule. LeNet5 alone overfits the ~27 training images per
-# class within a few epochs; the augmentation and dropout close most of that gap.
+# *Reference:* batch normalisation after each convolution, dropout 0.3 before the two wide
+# fully connected layers, random horizontal flips of the training images, and a cosine
+# learning-rate schedule for Adam, 15 epochs. LeNet5 overfits the few training images per
+# class: its validation loss is lowest after about 8 epochs and rises again while its
+# training accuracy keeps growing. The improved model fits the training set more slowly but
+# ends with a higher validation accuracy and a much lower validation loss (the numbers are
+# printed above). In a trial, random crops (4 pixels of padding) as well slowed learning so
+# much that 12 epochs reached only about 50% validation accuracy, so they are not used.
 # {% else %}
 #| # *Your answer here.*
 # {% endif %}
@@ -608,13 +606,14 @@ class ResNet18(nn.Module):
 # the training and validation sets, and save it as checkpoints/resnet18.pth.
 resnet = ResNet18(num_classes=NUM_CLASSES).to(device)
 # {% if solution %}
-optimizer = torch.optim.SGD(resnet.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
+optimizer = torch.optim.AdamW(resnet.parameters(), lr=1e-3, weight_decay=0.05)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=RESNET_EPOCHS)
 # {% else %}
 #| optimizer = torch.optim.Adam(resnet.parameters(), lr=1e-3)
 #| scheduler = None
 # {% endif %}
-history = fit(resnet, augmented_loader, val_loader, optimizer, RESNET_EPOCHS, device, scheduler)
+# (augmented_loader, of section 1.2.1 (b), instead of train_loader trains on augmented images)
+history = fit(resnet, train_loader, val_loader, optimizer, RESNET_EPOCHS, device, scheduler)
 report("ResNet18", resnet, train_loader, val_loader, device)
 plot_history(history, "ResNet-18")
 plt.show()
