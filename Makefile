@@ -14,12 +14,12 @@ export MKL_NUM_THREADS ?= 1
 export MPLBACKEND ?= Agg
 VENV := .venv/.installed-$(TORCH)
 comma := ,
-EXTRAS := dev$(if $(filter 1,$(TORCH)),$(comma)torch)
+EXTRAS := dev$(comma)batch$(if $(filter 1,$(TORCH)),$(comma)torch)
 ASSIGNMENTS = $(shell $(PY) -c "from autograder import manifest as m; print(' '.join(n for n in m.all_names() if $(TORCH) or not m.load(n).needs_torch))")
 GROUPS = $(sort $(foreach a,$(ASSIGNMENTS),$(firstword $(subst /, ,$(a)))))
 
 .PHONY: help venv data test test-engine test-assignments audit lint release gradescope \
-        skeletons check-skeletons grade demo bubblewrap bench clean
+        skeletons check-skeletons grade grade-batch demo bubblewrap bench clean
 
 help:
 	@sed -n '2,3p' Makefile
@@ -69,6 +69,12 @@ grade: $(VENV) data
 	@test -n "$(A)" -a -n "$(S)" || { echo "usage: make grade A=<assignment> S=<zip or folder>"; exit 2; }
 	$(PY) -m autograder grade --assignment $(A) --submission $(S) --out $(or $(OUT),results.json)
 
+# A whole class: make grade-batch A=a1_mnist S=export.zip OUT=graded/ [WORKERS=4] [SCHEDULER=tcp://host:8786]
+grade-batch: $(VENV) data
+	@test -n "$(A)" -a -n "$(S)" || { echo "usage: make grade-batch A=<assignment> S=<export zip or folder> [OUT=dir] [WORKERS=n] [SCHEDULER=tcp://host:port]"; exit 2; }
+	$(PY) -m autograder grade-batch --assignment $(A) --submissions $(S) --out $(or $(OUT),graded) \
+	  $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
 # The demo grades in the strongest sandbox: bubblewrap is installed first where that is
 # possible (root with apt-get, as .ci/run does); elsewhere it says how, and grades anyway.
 demo: bubblewrap release
@@ -88,6 +94,7 @@ bubblewrap:
 
 bench: $(VENV) data
 	$(PY) tools/bench_grading.py
+	$(PY) tools/bench_batch.py
 	$(if $(filter 1,$(TORCH)),$(PY) tools/bench_layers.py && $(PY) tools/bench_cs231n_layers.py)
 
 clean:

@@ -20,6 +20,7 @@ a1_mnist or a2_cnn/part1-convnet; each command's --help says more."""
 EPILOG = """\
 examples:
   python -m autograder grade --assignment a1_mnist --submission submission.zip
+  python -m autograder grade-batch --assignment a1_mnist --submissions export.zip --out graded/
   python -m autograder release a1_mnist
   python -m autograder audit a1_mnist a2_cnn/part1-convnet"""
 
@@ -55,6 +56,35 @@ def main(argv=None):
     grade.add_argument("--log-dir", metavar="DIR",
                        help="also keep the worker's log (what the student's code printed, crashes) "
                             "and any engine failure's traceback in DIR, for staff")
+    grade.add_argument("--tests", metavar="PATTERNS", type=_patterns,
+                       help="run only the tests matching these comma-separated Class.method patterns "
+                            "(e.g. 'TestSGD.*,TestLoss.*'); default: every test")
+
+    batch = sub.add_parser(
+        "grade-batch", help="grade a whole class: results, gradebook.csv, summary and similarity reports",
+        description="Grade every submission of a class export (a folder of zips or folders, one per "
+                    "student; a Gradescope 'Export Submissions' zip or folder; a Canvas or Moodle bulk "
+                    "download), each in a grader process of its own, on this machine or on a Dask "
+                    "cluster. Writes DIR/results/<student>.json (what `grade` writes), DIR/gradebook.csv, "
+                    "DIR/summary.html (and its PNG figures) and DIR/similarity.html. Run again, it grades "
+                    "only what is missing or whose submission or tests changed. Exits 0 when every "
+                    "submission has a result, 1 if the engine could not grade some.")
+    batch.add_argument("--assignment", required=True, metavar="NAME",
+                       help="the assignment: its folder under solutions/, e.g. a1_mnist")
+    batch.add_argument("--submissions", required=True, metavar="PATH",
+                       help="the class export: a folder, or a Gradescope export zip")
+    batch.add_argument("--out", required=True, metavar="DIR", help="where to write results and reports")
+    batch.add_argument("--workers", type=int, metavar="N",
+                       help="graders at once on this machine (default: the number of cores)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on a Dask distributed cluster (tcp://HOST:PORT of its dask-scheduler) "
+                            "instead of this machine")
+    batch.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, even those whose results are up to date")
+    batch.add_argument("--sandbox", choices=("auto", "bwrap", "user", "none"), default="auto", help=SANDBOX_HELP)
+    batch.add_argument("--tests", metavar="PATTERNS", type=_patterns,
+                       help="as for grade: only the tests matching these Class.method patterns")
+    batch.add_argument("--no-similarity", action="store_true", help="skip the similarity report")
 
     release = sub.add_parser(
         "release", help="build the student zip dist/GROUP.zip (audited first)",
@@ -95,6 +125,13 @@ class UsageError(Exception):
     """Misuse of the command: one line on stderr, exit status 2."""
 
 
+def _patterns(text):
+    patterns = tuple(p.strip() for p in text.split(",") if p.strip())
+    if not patterns:
+        raise argparse.ArgumentTypeError("expected Class.method patterns, e.g. 'TestSGD.*'")
+    return patterns
+
+
 def _grade(args):
     from autograder import manifest
     from autograder.grading import results, runner
@@ -107,7 +144,8 @@ def _grade(args):
     if not os.access(submission, os.R_OK | (os.X_OK if submission.is_dir() else 0)):
         raise UsageError(f"{args.submission}: not readable")
     try:
-        outcome = runner.grade(m, submission, sandbox=args.sandbox, log_dir=args.log_dir, metadata=args.metadata)
+        outcome = runner.grade(m, submission, sandbox=args.sandbox, log_dir=args.log_dir, metadata=args.metadata,
+                               only=args.tests)
     except sandbox.SandboxUnavailable as e:
         raise UsageError(f"--sandbox {args.sandbox} cannot run here: {e}") from None
     try:
@@ -120,6 +158,20 @@ def _grade(args):
     if extra.get("sandbox") == "none":
         print(sandbox.choose(args.sandbox).warning, file=sys.stderr)
     print(f"wrote {path}")
+
+
+def _grade_batch(args):
+    from autograder import manifest
+    from autograder.batch import pool
+
+    m = manifest.load(args.assignment)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    report = pool.grade_batch(m, args.submissions, args.out, workers=args.workers, scheduler=args.scheduler,
+                              regrade=args.regrade, sandbox=args.sandbox, only=args.tests,
+                              similarity=not args.no_similarity)
+    print(report.summary())
+    return 1 if report.engine_errors else 0
 
 
 def _release(args):
@@ -171,6 +223,7 @@ def _audit(args):
 
 COMMANDS = {
     "grade": _grade,
+    "grade-batch": _grade_batch,
     "release": _release,
     "gradescope": _gradescope,
     "skeletons": _skeletons,

@@ -163,10 +163,12 @@ def test_every_subcommand_and_option_says_what_it_does(monkeypatch):
     with pytest.raises(SystemExit):
         cli.main([])
     found = dict(_actions(captured["parser"]))
-    for name in ("grade", "release", "gradescope", "skeletons", "check-skeletons", "audit"):
+    for name in ("grade", "grade-batch", "release", "gradescope", "skeletons", "check-skeletons", "audit"):
         assert f"subcommand {name}" in found
-    for option in ("--assignment", "--submission", "--out", "--sandbox", "--log-dir"):
+    for option in ("--assignment", "--submission", "--out", "--sandbox", "--log-dir", "--tests"):
         assert f"grade: option {option}" in found
+    for option in ("--submissions", "--out", "--workers", "--scheduler", "--regrade", "--sandbox"):
+        assert f"grade-batch: option {option}" in found
     assert {what: text for what, text in found.items() if not (text and text.strip())} == {}
     assert "implementation" not in captured["parser"].description
 

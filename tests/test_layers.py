@@ -6,6 +6,7 @@
     sandbox    isolation modes, confinement, the remote transport
     grading    the pipeline, intake, static checks, policies, checkpoints, results
     release    student zips, the audit, Gradescope zips
+    batch      grade-batch: a class export on a local pool or a Dask cluster, gradebook, reports
     cli        parsing only
 Each module is imported alone in a fresh interpreter, and what it pulled in is read from
 sys.modules: so a cycle or an upward import anywhere is caught, whichever module has it.
@@ -28,6 +29,7 @@ BELOW = {
     "sandbox": {"core", "worker", "harness"},
     "grading": {"core", "worker", "harness", "sandbox"},
     "release": {"core", "worker", "harness", "authoring", "grading"},
+    "batch": {"core", "worker", "harness", "sandbox", "grading"},
     "core": set(),
 }
 
