@@ -75,6 +75,7 @@ class Checkpoint:
     linear: tuple = ()  # (from accuracy, to accuracy, points): 0 points at the first, rising linearly
     leaderboard: str = ""
     kwargs: tuple = ()  # constructor arguments, as (name, value) pairs
+    state_key: str = ""  # the checkpoint is a dict holding the state_dict under this key ('net')
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,23 @@ class Predictions:
     public_fraction: float = 0.1  # the images of the public leaderboard
     daily_limit: int = 0          # scored submissions a day (0: no limit)
     leaderboard: str = ""
+    header: tuple = ("image_id", "label")  # the file's header row (matched ignoring case)
+
+
+@dataclass(frozen=True)
+class Form:
+    """The form a submission must follow, and the share of the score its absence costs (seed 002:
+    "20 percent of the grade will be deducted if the submission doesn't follow the above guidance").
+
+    `archive` (e.g. "code.zip") is unpacked where it lies, as if its files were beside it (a
+    notebook in it is graded), and must hold exactly `archive_members`; `required` are globs
+    of files the submission's root must hold (the archive itself, "predictions.csv", "*.pdf").
+    """
+
+    required: tuple = ()
+    archive: str = ""
+    archive_members: tuple = ()
+    penalty: float = 0.0          # fraction of the (capped) score taken off when the form is not followed
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,8 @@ class Manifest:
     test_helpers: tuple = ()        # [release] helpers a shipped test file may define
     notebooks: tuple = ()           # Notebook, for each student file that is a notebook
     predictions: tuple = ()         # Predictions files scored on hidden labels
+    form: Form | None = None        # [form]: the submission's required form and its penalty
+    score_cap: float = 0.0          # [score] cap: the final score's maximum (0: none)
 
     def notebook(self, rel):
         """The Notebook entry of student file `rel`, or None for a module."""
@@ -242,6 +262,7 @@ SCHEMA = {
         "max_mb": POSITIVE,
         "leaderboard": TEXT,
         "kwargs": ANY_TABLE,
+        "state_key": TEXT,
     }],
     "predictions": [{
         "name": _Required(TEXT),
@@ -254,6 +275,8 @@ SCHEMA = {
         "public_fraction": FRACTION,
         "daily_limit": POSITIVE_INT,
         "leaderboard": TEXT,
+        "header": _Kind("two column names", lambda v: type(v) is list and len(v) == 2
+                        and all(type(x) is str and x.strip() for x in v)),
     }],
     "notebooks": [{
         "path": _Required(TEXT),
@@ -263,6 +286,13 @@ SCHEMA = {
         "allow_calls": TEXTS,
         "export_points": NON_NEGATIVE,
     }],
+    "form": {
+        "required": TEXTS,
+        "archive": TEXT,
+        "archive_members": TEXTS,
+        "penalty": FRACTION,
+    },
+    "score": {"cap": POSITIVE},
     # Functions a shipped test file may define besides test cases (fixture loaders, comparisons).
     "release": {"test_helpers": TEXTS},
 }
@@ -343,6 +373,7 @@ def load(name_or_path):
             linear=tuple(c.get("linear", [])),
             leaderboard=c.get("leaderboard", ""),
             kwargs=tuple(sorted(c.get("kwargs", {}).items())),
+            state_key=c.get("state_key", ""),
         )
         for c in data.get("checkpoints", [])
     )
@@ -353,7 +384,8 @@ def load(name_or_path):
         Predictions(name=p["name"], path=p["path"], labels=p["labels"], classes=p["classes"],
                     tiers=tuple(tuple(t) for t in p.get("tiers", [])), linear=tuple(p.get("linear", [])),
                     max_mb=float(p.get("max_mb", 5.0)), public_fraction=float(p.get("public_fraction", 0.1)),
-                    daily_limit=p.get("daily_limit", 0), leaderboard=p.get("leaderboard", ""))
+                    daily_limit=p.get("daily_limit", 0), leaderboard=p.get("leaderboard", ""),
+                    header=tuple(h.strip() for h in p.get("header", ["image_id", "label"])))
         for p in data.get("predictions", [])
     )
     for p in predictions:
@@ -404,6 +436,10 @@ def load(name_or_path):
         test_helpers=tuple(data.get("release", {}).get("test_helpers", [])),
         notebooks=notebooks,
         predictions=predictions,
+        form=Form(required=tuple(data["form"].get("required", [])), archive=data["form"].get("archive", ""),
+                  archive_members=tuple(data["form"].get("archive_members", [])),
+                  penalty=float(data["form"].get("penalty", 0.0))) if "form" in data else None,
+        score_cap=float(data.get("score", {}).get("cap", 0.0)),
     )
     for f in manifest.student_files:
         notebook = manifest.notebook(f)

@@ -45,9 +45,10 @@ def root(tmp_path):
     return tmp_path
 
 
-def predict(root, checkpoint="checkpoints/tiny.pth", max_mb=1.0):
+def predict(root, checkpoint="checkpoints/tiny.pth", max_mb=1.0, state_key=""):
     student = local_student(str(root))
-    return student.predict("tiny.Tiny", checkpoint, "images.npy", max_mb=max_mb, mean=[0.5] * 3, std=[0.25] * 3)
+    return student.predict("tiny.Tiny", checkpoint, "images.npy", max_mb=max_mb, mean=[0.5] * 3, std=[0.25] * 3,
+                           state_key=state_key)
 
 
 def save_tiny(root, **kwargs):
@@ -95,6 +96,28 @@ def test_a_dict_of_other_things_is_not_a_state_dict(root):
     torch.save({"epoch": 3, "acc": 0.5}, root / "checkpoints" / "tiny.pth")
     with pytest.raises(Exception, match=r"is not a state_dict \(a dict of tensors\)"):
         predict(root)
+
+
+def test_a_course_dict_loads_its_state_dict_from_the_key(root):
+    """Seed 002 saves {'net': state_dict, 'epoch': i, 'lr': lr}: with state_key='net' only 'net' loads."""
+    model = save_tiny(root)
+    torch.save({"net": model.state_dict(), "epoch": 7, "lr": 0.01}, root / "checkpoints" / "tiny.pth")
+    images = np.load(root / "images.npy").astype(np.float32)
+    expected = model(torch.from_numpy((images / 255 - 0.5) / 0.25)).argmax(1).numpy()
+    np.testing.assert_array_equal(predict(root, state_key="net"), expected)
+
+
+def test_without_the_key_a_course_dict_is_not_a_state_dict(root):
+    model = save_tiny(root)
+    torch.save({"net": model.state_dict(), "epoch": 7, "lr": 0.01}, root / "checkpoints" / "tiny.pth")
+    with pytest.raises(Exception, match=r"is not a state_dict \(a dict of tensors\)"):
+        predict(root)
+
+
+def test_a_plain_state_dict_where_the_course_dict_is_expected_is_named(root):
+    save_tiny(root)
+    with pytest.raises(Exception, match=r"is not a dict with the key 'net'; save \{'net': net\.state_dict\(\)"):
+        predict(root, state_key="net")
 
 
 def test_malicious_pickle_never_runs(root):

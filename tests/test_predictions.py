@@ -56,6 +56,20 @@ def test_each_problem_gets_a_message_naming_the_row(data, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("data, message", [
+    (b"image_id,label\n0,3\n1,0\n2,9\n", "line 1: the header must be Id,Category, found 'image_id,label'"),
+    (b"Id,Category\n0,3\n0,4\n1,0\n2,9\n", "line 3: Id 0 appears a second time"),
+    (b"Id,Category\n0,3\n1,10\n2,9\n", "line 3: Category '10' is not a class from 0 to 9"),
+    (b"Id,Category\n0,3,1\n1,0\n2,9\n", "line 2: expected 2 values (Id,Category), found 3"),
+])
+def test_a_course_header_names_its_own_columns(data, message):
+    """Seed 002's sample.csv has the header Id,Category: the messages use the course's names."""
+    with pytest.raises(PredictionsError) as caught:
+        parse_predictions(data, 3, 10, header=("Id", "Category"))
+    assert message in str(caught.value)
+    assert parse_predictions(b"id,category\n0,3\n1,0\n2,9\n", 3, 10, header=("Id", "Category")).tolist() == [3, 0, 9]
+
+
 def test_many_problems_are_summarised_not_listed_whole():
     data = b"image_id,label\n" + b"".join(b"%d,99\n" % i for i in range(100))
     with pytest.raises(PredictionsError) as caught:

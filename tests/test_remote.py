@@ -282,7 +282,7 @@ def _grade_with_peer(tinycalc, plan, out):
                               {"sandbox": "none"})
     transport = remote.RemoteTransport(sandbox, tinycalc.limits)
     try:
-        tests = grading.run_tests(transport)
+        tests = grading.run_tests(transport, runner.load_tests(tinycalc))
         outcome = grading.results(tests)
     except remote.EngineFailure as e:
         outcome = results.engine_failure(e)

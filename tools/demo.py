@@ -7,7 +7,8 @@ Samples, built fresh each run so they can never go stale:
   `edits` ({source file: [[old text, new text], ...]}: a realistic bug made in the
   reference before it is rendered (a notebook's edits go to its .nb.py source), so the
   sample follows the reference as it changes) and `failing`, the tests that must fail
-  (everything else must pass).
+  (everything else must pass); any other file in the folder replaces the reference's
+  (a predictions.csv written wrongly, which no text edit can make).
 
 Usage: python tools/demo.py NAME... ; exit status 1 if a verdict is not the expected one.
 """
@@ -67,6 +68,8 @@ def reference_outputs(m):
     checkpoints, predictions files, and student files such as logs and plots."""
     sources = {skeleton_name(rel) for rel in source_files(m)}
     wanted = [*m.student_files, *(c.path for c in m.checkpoints), *(p.path for p in m.predictions)]
+    if m.form is not None:  # the reference's copy of what the form asks for (a report PDF)
+        wanted += sorted(p.name for pattern in m.form.required for p in m.root.glob(pattern) if p.is_file())
     return [rel for rel in dict.fromkeys(wanted) if rel not in sources and (m.root / rel).is_file()]
 
 
@@ -105,6 +108,10 @@ def build_samples(m, tmp):
         tree = Path(tmp) / folder.name
         expected = json.loads((folder / "expected.json").read_text())
         render_reference(m, tree, expected["edits"])
+        for path in sorted(folder.rglob("*")):  # whole files of the sample (a predictions.csv): over the reference's
+            if path.is_file() and path.name != "expected.json":
+                (tree / path.relative_to(folder)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, tree / path.relative_to(folder))
         samples.append((folder.name, pack(tree, OUT / m.name / f"{folder.name}.zip"), expected))
     return samples
 

@@ -17,7 +17,12 @@
   in cs231n/datasets/cifar-10-batches-py, where get_datasets.sh puts the real one;
 - a3_cs7643_hw1/2_pytorch: the challenge set (data/test_images.npy for the worker,
   data/challenge_labels.npy for the grader), drawn from the CIFAR-10 stand-in's generator
-  by the assignment's instructor/make_challenge_set.py --standin.
+  by the assignment's instructor/make_challenge_set.py --standin;
+- a4_lenet_cifar10: the course's re-split, relabelled CIFAR-10 files, made by the
+  assignment's instructor/make_kit_data.py --archive from a CIFAR-10 stand-in archive
+  (cifar-10-python.tar.gz, 5 x 1,000 training and 1,000 test images, into
+  build/a4-standin/): 4,500 / 500 / 1,000 train / val / test, as the real archive gives
+  45,000 / 5,000 / 10,000.
 Existing files are kept, so this is cheap to run before every test.
 """
 
@@ -61,6 +66,14 @@ def prepare(name, shared):
     elif name == "a3_cs7643_hw1/2_pytorch":
         if not (root / "data" / "challenge_labels.npy").exists():
             run([root / "instructor" / "make_challenge_set.py", "--standin", "--out", root / "data"])
+    elif name == "a4_lenet_cifar10":
+        if not (root / "data" / "hidden" / "test_labels.npy").exists():
+            standin = REPO / "build" / "a4-standin"
+            if not (standin / "cifar-10-python.tar.gz").exists():
+                run([REPO / "tools" / "make_cifar_standin.py", "--out", standin, "--per-batch", "1000",
+                     "--test", "1000", "--tar"])
+            run([root / "instructor" / "make_kit_data.py", "--archive", standin / "cifar-10-python.tar.gz",
+                 "--md5", "none", "--out", root / "data"])
 
 def split_hidden_test_set(data):
     """Checkpoints are scored on the test split: images for the worker, labels for the grader."""

@@ -88,7 +88,8 @@ class CheckpointTestCase(StudentTestCase):
                           f"check; a submission without it scores 0 here)")
         set_score(0.0)
         predictions = self.student.predict(spec.model, spec.path, ev.inputs, max_mb=spec.max_mb,
-                                           mean=ev.mean, std=ev.std, kwargs=dict(spec.kwargs))
+                                           mean=ev.mean, std=ev.std, kwargs=dict(spec.kwargs),
+                                           state_key=spec.state_key)
         labels = np.load(m.root / ev.labels)
         if type(predictions) is not np.ndarray or predictions.shape != labels.shape:
             raise ComparisonFailed(f"{spec.name}: expected {labels.shape[0]} predictions, got "

@@ -34,7 +34,10 @@ many entries, holds something that looks like a zip bomb, holds two different co
 copies of the assignment, or a member's data contradicts its header (corrupt or crafted).
 """
 
+import contextlib
+import dataclasses
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -75,6 +78,10 @@ class Intake:
     fatal: bool = False
     refused: dict = field(default_factory=dict)
     exports: list = field(default_factory=list)  # .pdf/.html files beside a notebook (its export)
+    # For the manifest's [form]: the files at the submission's root (relative to it; not those
+    # of the unpacked archive), and {archive path: [its files]} for each `form.archive` found.
+    listing: list = field(default_factory=list, compare=False)
+    archives: dict = field(default_factory=dict, compare=False)
 
 
 def prepare_workspace(submission_path, manifest, workspace):
@@ -94,7 +101,7 @@ def prepare_workspace(submission_path, manifest, workspace):
     _copy_skeleton(manifest, workspace)
     intake = Intake()
     try:
-        taken = _take(submission_path, manifest, intake.problems, intake.refused)
+        taken = _take(submission_path, manifest, intake.problems, intake.refused, intake)
     except Fatal as e:
         intake.problems.append(str(e))
         intake.fatal = True
@@ -127,24 +134,63 @@ def _wanted(manifest):
     return caps
 
 
-def _take(submission_path, manifest, problems, refused):
+def _take(submission_path, manifest, problems, refused, intake=None):
     """Inspect the submission; return {relpath: bytes} of the entries taken."""
-    if submission_path.is_dir():
-        return _select(folder_entries(submission_path, manifest.limits, problems),
-                       submission_path.name, manifest, problems, refused)
-    if not submission_path.is_file():
-        raise Fatal(f"{submission_path.name}: no such file or folder")
-    with open_zip(submission_path, manifest.limits) as zf:
-        return _select(zip_entries(zf, problems), submission_path.name, manifest, problems, refused)
+    intake = intake if intake is not None else Intake()
+    with contextlib.ExitStack() as stack:
+        if submission_path.is_dir():
+            entries = folder_entries(submission_path, manifest.limits, problems)
+        elif not submission_path.is_file():
+            raise Fatal(f"{submission_path.name}: no such file or folder")
+        else:
+            entries = zip_entries(stack.enter_context(open_zip(submission_path, manifest.limits)), problems)
+        inner = _archive_entries(entries, manifest, stack, problems, intake)
+        return _select(entries + inner, submission_path.name, manifest, problems, refused, intake, inner)
 
 
-def _select(entries, shown, manifest, problems, refused):
+def _archive_entries(entries, manifest, stack, problems, intake):
+    """The files of each `form.archive` (code.zip) in the submission, as entries beside it.
+
+    The archive is inspected exactly as a submitted zip is (zip_inspect), one level deep: a zip
+    inside it is a file like any other. Its file list is kept for the form check."""
+    name = manifest.form.archive if manifest.form else ""
+    inner = []
+    for e in entries:
+        if not name or e.is_dir or is_junk(e.parts) or e.parts[-1] != name:
+            continue
+        cap = manifest.limits.max_file_mb
+        if e.size > cap * MB:
+            problems.append(f"{e.name}: refused: {size_text(e.size)} unpacked; the limit for this file is {cap:g} MB")
+            continue
+        try:
+            data = e.read(int(cap * MB))
+        except Refused as refusal:
+            problems.append(str(refusal))
+            continue
+        path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / name
+        path.write_bytes(data)
+        try:
+            zf = stack.enter_context(open_zip(path, manifest.limits))
+        except Fatal as fatal:
+            problems.append(f"{e.name}: refused: {str(fatal).removeprefix(name + ': ')}")
+            continue
+        members = [m for m in zip_entries(zf, problems) if not m.is_dir]
+        intake.archives[e.rel] = sorted(m.rel for m in members if not is_junk(m.parts))
+        inner += [dataclasses.replace(m, name=f"{e.name}/{m.name}", parts=e.parts[:-1] + m.parts) for m in members]
+    return inner
+
+
+def _select(entries, shown, manifest, problems, refused, intake=None, inner=()):
     """Common to zips and folders: find the root, drop junk and data, check sizes, read."""
     limits = manifest.limits
     caps = _wanted(manifest)
     files = [e for e in entries if not e.is_dir and not is_junk(e.parts)]
     reader = _Reader()
     root, placed = _locate(files, caps, reader, shown, problems)
+    if intake is not None:
+        unpacked = {id(e) for e in inner}
+        intake.listing = sorted("/".join(e.parts[len(root):]) for e in files
+                                if e.parts[:len(root)] == root and id(e) not in unpacked)
     if any(n.export_points for n in manifest.notebooks):  # its export, whatever the student named it
         for e in files:
             if e.parts[:-1] == root and e.parts[-1].lower().endswith(EXPORT_SUFFIXES) and e.parts[-1] not in caps:

@@ -49,7 +49,7 @@ def parse_predictions(data, count, classes, name="predictions.csv", header=("ima
     if not rows:
         raise PredictionsError(f"{name} is empty: write the header {','.join(header)} and one row per image")
     first = tuple(cell.strip().lower() for cell in rows[0][1].split(","))
-    if first != header:
+    if first != tuple(h.lower() for h in header):
         raise PredictionsError(f"{name} line {rows[0][0]}: the header must be {','.join(header)}, "
                                f"found {rows[0][1].strip()[:80]!r}")
     labels = np.full(count, -1, dtype=np.int64)
@@ -57,15 +57,15 @@ def parse_predictions(data, count, classes, name="predictions.csv", header=("ima
     for number, line in rows[1:]:
         cells = [cell.strip() for cell in line.split(",")]
         if len(cells) != 2:
-            problems.append(f"line {number}: expected 2 values (image_id,label), found {len(cells)}")
+            problems.append(f"line {number}: expected 2 values ({','.join(header)}), found {len(cells)}")
             continue
         image_id, label = (_integer(cell) for cell in cells)
         if image_id is None or not 0 <= image_id < count:
-            problems.append(f"line {number}: image_id {cells[0][:20]!r} is not an id from 0 to {count - 1}")
+            problems.append(f"line {number}: {header[0]} {cells[0][:20]!r} is not an id from 0 to {count - 1}")
         elif label is None or not 0 <= label < classes:
-            problems.append(f"line {number}: label {cells[1][:20]!r} is not a class from 0 to {classes - 1}")
+            problems.append(f"line {number}: {header[1]} {cells[1][:20]!r} is not a class from 0 to {classes - 1}")
         elif labels[image_id] != -1:
-            problems.append(f"line {number}: image_id {image_id} appears a second time")
+            problems.append(f"line {number}: {header[0]} {image_id} appears a second time")
         else:
             labels[image_id] = label
     missing = np.flatnonzero(labels == -1)
@@ -173,7 +173,7 @@ class PredictionsTestCase(StudentTestCase):
                 raise PredictionsError(f"{spec.path} is not in your submission: write it (one row per "
                                        f"image) and submit it") from None
             raise PredictionsError(f"{spec.path} could not be read: {getattr(e, 'message', e)}") from None
-        predicted = parse_predictions(bytes(data), len(truth), spec.classes, name=spec.path)
+        predicted = parse_predictions(bytes(data), len(truth), spec.classes, name=spec.path, header=spec.header)
         public = public_indices(len(truth), spec.public_fraction)
         return float(np.mean(predicted == truth)), round(float(np.mean(predicted[public] == truth[public])), 4)
 

@@ -28,9 +28,10 @@ import tempfile
 import time
 import traceback
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder.grading import import_rules, intake, notebooks, policies, results, static_checks
+from autograder.grading import form, import_rules, intake, notebooks, policies, results, static_checks
 from autograder.harness import call_limits, suite, testing
 from autograder.harness.student import Student, StudentError, local_student
 from autograder.manifest import REPO
@@ -106,13 +107,17 @@ class _Grading:
             transport.setup.append(("notebooks", notebooks.settings(manifest)))
         # The budget counts from the start of the grading, less a reserve for writing the results.
         transport.budget_end = min(transport.budget_end, self.started + budget_seconds(manifest.limits))
+        # The grader loads the tests (importing torch, say) while the worker imports the student's code.
+        loading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-load-tests")
+        test_suite = loading.submit(load_tests, manifest)
         try:
             box.prepare()
             if self.mode.name == "user":
                 sandboxes.protect(secret_paths(manifest, self.log_dir))
             broken, loaded = check_imports(manifest, transport)
-            tests = self.run_tests(transport)
+            tests = self.run_tests(transport, test_suite.result())
         finally:
+            loading.shutdown(wait=True)
             transport.close()
             box.close()
         if transport.start_seconds:
@@ -128,10 +133,11 @@ class _Grading:
         note = policies.apply_import_errors(tests, broken, manifest.import_error_policy)
         self.notes += [note] if note else []
         note_refused(tests, taken.refused)
-        return self.results(records + tests)
+        graded = records + tests
+        return self.results(graded + form.final_records(manifest, taken, graded))
 
-    def run_tests(self, transport):
-        """Public then private tests, one Collector -> the records."""
+    def run_tests(self, transport, loaded):
+        """The loaded public then private tests, one Collector -> the records."""
         manifest = self.manifest
         student = Student(transport)
         reference = local_student(str(manifest.root))
@@ -144,10 +150,6 @@ class _Grading:
         student.limits = limits
         timed = Student(reference.transport)  # the reference in the student's role, its calls timed
         timed.limits = limits
-        dirs = [d for d in (manifest.public_tests, manifest.private_tests) if Path(d).is_dir()]
-        if not dirs:
-            raise EngineFailure(f"no tests found in {manifest.public_tests} or {manifest.private_tests}")
-        loaded = suite.load_suite(dirs)
         if self.only:
             loaded = select_tests(loaded, self.only)
         marks, violations = {}, {}
@@ -198,16 +200,27 @@ class _Grading:
                              output="\n\n".join(self.notes), extra=self.extra)
 
 
+def load_tests(manifest):
+    """The assignment's public then private test files, as one unittest suite."""
+    dirs = [d for d in (manifest.public_tests, manifest.private_tests) if Path(d).is_dir()]
+    if not dirs:
+        raise EngineFailure(f"no tests found in {manifest.public_tests} or {manifest.private_tests}")
+    return suite.load_suite(dirs)
+
+
 def check_imports(manifest, transport):
     """Import each student file once, before the tests -> ({file: why it did not import},
     {notebook file: what loading it ran, skipped and failed}).
 
     A file that raises or exits when imported is code that does not run; the manifest's
-    `[import_errors] policy` decides what that costs (policies.apply_import_errors). The
-    worker is restarted afterwards, so the tests import afresh and what a module prints
-    when imported stays attributed to the test that first imports it, as before.
+    `[import_errors] policy` decides what that costs (policies.apply_import_errors). When an
+    import failed, printed or warned, the worker is restarted afterwards, so the tests import
+    afresh and what a module prints when imported stays attributed to the test that first
+    imports it. Otherwise the tests go on in this worker, its modules already imported
+    (starting torch twice cost a notebook assignment a third of its grading time).
     """
     checker = Student(transport)  # no per-call limits of its own: the manifest's call_seconds
+    checker.seed(0)  # what the modules draw when imported is the same on every run
     broken, loaded = {}, {}
     for rel in manifest.student_files:
         notebook = manifest.notebook(rel)
@@ -230,7 +243,10 @@ def check_imports(manifest, transport):
                                    f"{e.reason}.")
             if e.budget or not e.ran:
                 break
-    transport.close()
+    if broken or checker.output_log or checker.warning_log or transport.proc is None:
+        transport.close()
+    else:
+        checker.release(checker.handles)
     return broken, loaded
 
 

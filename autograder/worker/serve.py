@@ -152,8 +152,11 @@ class CheckpointError(Exception):
     """A submitted checkpoint cannot be evaluated; the message says why, for the student."""
 
 
-def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None, batch_size=100):
+def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None, batch_size=100, state_key=""):
     """Load a submitted state_dict into the student's model class and predict hidden inputs.
+
+    With `state_key` the file is a dict holding the state_dict under that key, beside plain
+    values (seed 002's `{'net': state_dict, 'epoch': i, 'lr': lr}`): only that entry loads.
 
     Runs in the worker: `torch.load(weights_only=True)` refuses anything but tensors and
     plain containers, so a malicious pickle never runs. `inputs` is a uint8 (N, C, H, W)
@@ -174,6 +177,11 @@ def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None
             f"{checkpoint} could not be loaded with torch.load(weights_only=True) "
             f"(save model.state_dict() with torch.save): {str(e).splitlines()[0][:300]}"
         ) from None
+    if state_key:
+        if type(state) not in (dict, collections.OrderedDict) or state_key not in state:
+            raise CheckpointError(f"{checkpoint} is not a dict with the key {state_key!r}; save "
+                                  f"{{{state_key!r}: net.state_dict(), 'epoch': epoch, 'lr': lr}}")
+        state = state[state_key]
     if type(state) not in (dict, collections.OrderedDict) or not all(
         isinstance(v, torch.Tensor) for v in state.values()
     ):
