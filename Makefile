@@ -19,7 +19,7 @@ ASSIGNMENTS = $(shell $(PY) -c "from autograder import manifest as m; print(' '.
 GROUPS = $(sort $(foreach a,$(ASSIGNMENTS),$(firstword $(subst /, ,$(a)))))
 
 .PHONY: help venv data test test-engine test-assignments audit lint release gradescope \
-        skeletons check-skeletons grade grade-batch demo bubblewrap bench clean
+        skeletons check-skeletons grade grade-batch dask-scheduler dask-worker demo bubblewrap bench clean
 
 help:
 	@sed -n '2,3p' Makefile
@@ -51,7 +51,7 @@ audit: $(VENV) data
 	$(PY) -m autograder audit $(ASSIGNMENTS)
 
 lint: $(VENV)
-	$(PY) -m ruff check autograder tools tests solutions
+	$(PY) -m ruff check autograder tools tests solutions public_tests private_tests
 
 skeletons: $(VENV)
 	$(PY) -m autograder skeletons $(ASSIGNMENTS)
@@ -74,6 +74,15 @@ grade-batch: $(VENV) data
 	@test -n "$(A)" -a -n "$(S)" || { echo "usage: make grade-batch A=<assignment> S=<export zip or folder> [OUT=dir] [WORKERS=n] [SCHEDULER=tcp://host:port]"; exit 2; }
 	$(PY) -m autograder grade-batch --assignment $(A) --submissions $(S) --out $(or $(OUT),graded) \
 	  $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+# A grading cluster (README): the scheduler on one machine, a worker on each grading machine.
+dask-scheduler: $(VENV)
+	DASK_CONFIG=autograder/batch/dask.yaml .venv/bin/dask scheduler --port $(or $(PORT),8786)
+
+dask-worker: $(VENV) data
+	@test -n "$(SCHEDULER)" || { echo "usage: make dask-worker SCHEDULER=tcp://host:8786 [THREADS=n]"; exit 2; }
+	DASK_CONFIG=autograder/batch/dask.yaml .venv/bin/dask worker $(SCHEDULER) --nthreads $(or $(THREADS),$(shell nproc)) \
+	  --memory-limit 0
 
 # The demo grades in the strongest sandbox: bubblewrap is installed first where that is
 # possible (root with apt-get, as .ci/run does); elsewhere it says how, and grades anyway.

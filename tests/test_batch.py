@@ -9,9 +9,7 @@ tests of single functions run (FAST_TESTS), so each grading takes seconds.
 import csv
 import io
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +29,7 @@ from autograder.batch import keys, one, pool, progress, reports, sources  # noqa
 from autograder.errors import KitError  # noqa: E402
 
 TESTS = ",".join(classroom.FAST_TESTS)
-ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+ENV = classroom.ENV
 
 
 def batch(*args):
@@ -359,38 +357,11 @@ def test_a_worker_whose_kit_differs_grades_nothing_and_says_so(tmp_path):
 
 # -- the same class on a Dask cluster: a real scheduler and two real workers ------------------------
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    logs = tmp_path_factory.mktemp("dask")
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-dashboard"], cwd=REPO, env=ENV,
-                              stdout=open(logs / "scheduler.log", "w"), stderr=subprocess.STDOUT)]
-    time.sleep(2)
-    for n in (1, 2):
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                                       "--memory-limit", "0", "--no-dashboard", "--name", f"grader-{n}"],
-                                      cwd=REPO, env=ENV, stdout=open(logs / f"worker{n}.log", "w"),
-                                      stderr=subprocess.STDOUT))
-    from distributed import Client
-
-    with Client(address, timeout="60s") as client:
-        client.wait_for_workers(2, timeout=120)
+    address, procs = classroom.start_cluster(2, tmp_path_factory.mktemp("dask"))
     yield address
-    for proc in reversed(procs):
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    classroom.stop_cluster(procs)
 
 
 def test_a_dask_cluster_gives_the_same_results_and_gradebook_as_the_local_pool(mixed, cluster):
@@ -406,7 +377,7 @@ def test_a_dask_cluster_gives_the_same_results_and_gradebook_as_the_local_pool(m
 def test_an_unreachable_scheduler_is_one_line_and_status_2(tmp_path):
     classroom.make_class(tmp_path / "class", ["skeleton"])
     run = batch("--submissions", tmp_path / "class", "--out", tmp_path / "out", "--scheduler",
-                f"tcp://127.0.0.1:{_free_port()}")
+                f"tcp://127.0.0.1:{classroom.free_port()}")
     assert run.returncode == 2 and run.stderr.strip().splitlines()[-1].startswith("autograder grade-batch: --scheduler")
 
 

@@ -5,7 +5,8 @@
 The same class of A1 submissions (correct, buggy and hostile mixed: tests/fixtures/batch/
 classroom.py, its KINDS in turn) is graded three times by `autograder grade-batch`:
 --workers 1 (serial), --workers 2, and --scheduler on a real dask-scheduler with two
-dask-worker processes (one thread each) on 127.0.0.1. Printed: submissions per minute,
+dask-worker processes (one thread each, the kit's autograder/batch/dask.yaml) on 127.0.0.1.
+Printed: submissions per minute,
 the ratios (goal: workers 2 >= 1.8x serial on 2 cores; Dask within 10% of the pool), the
 peak RSS of each grader process (the first and the last five to finish: flat means no
 growth across the batch) and of the batch process itself, and whether the results
@@ -19,7 +20,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +34,7 @@ import classroom  # noqa: E402
 
 from autograder.batch import one  # noqa: E402
 
-ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+ENV = classroom.ENV
 
 
 def run_batch(class_dir, out, tests, *extra):
@@ -66,26 +66,6 @@ def comparable(out):
     return results, book
 
 
-def start_cluster(workers, logs):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
-                               str(port), "--no-dashboard"], cwd=REPO, env=ENV, stdout=open(logs / "scheduler.log", "w"),
-                              stderr=subprocess.STDOUT)]
-    time.sleep(2)
-    for n in range(workers):
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                                       "--memory-limit", "0", "--no-dashboard", "--name", f"grader-{n}"], cwd=REPO,
-                                      env=ENV, stdout=open(logs / f"worker{n}.log", "w"), stderr=subprocess.STDOUT))
-    from distributed import Client
-
-    with Client(address, timeout="60s") as client:
-        client.wait_for_workers(workers, timeout=120)
-    return address, procs
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=40)
@@ -111,17 +91,17 @@ def main(argv=None):
         shutil.rmtree(out, ignore_errors=True)
         runs[name] = (out, *run_batch(class_dir, out, tests, *extra))
         print(f"{name:>10}: {runs[name][1]:6.1f} s", flush=True)
-    address, procs = start_cluster(2, work)
+    address, procs = classroom.start_cluster(2, work)
     try:
         out = work / "dask"
         shutil.rmtree(out, ignore_errors=True)
+        before = classroom.cpu_seconds(procs)
         runs["dask 2"] = (out, *run_batch(class_dir, out, tests, "--scheduler", address))
-        print(f"{'dask 2':>10}: {runs['dask 2'][1]:6.1f} s", flush=True)
+        dask_cpu = classroom.cpu_seconds(procs) - before
+        print(f"{'dask 2':>10}: {runs['dask 2'][1]:6.1f} s (the scheduler and workers themselves used "
+              f"{dask_cpu:.1f} CPU-seconds; dask.yaml: {ENV['DASK_CONFIG']})", flush=True)
     finally:
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
+        classroom.stop_cluster(procs)
     n = len(kinds)
     print()
     print(f"{'run':>10}  {'subs/min':>8}  {'vs serial':>9}  grader peak RSS MB (first 5 / last 5)  batch process MB")

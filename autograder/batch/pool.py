@@ -30,6 +30,8 @@ from autograder.batch import keys, one, progress, reports, sources
 from autograder.errors import KitError
 
 STATE = ".batch"
+# The Dask settings of a grading cluster (its scheduler, workers and this client): README.
+DASK_CONFIG = Path(__file__).with_name("dask.yaml")
 
 
 @dataclass
@@ -206,10 +208,12 @@ def _reachable(address):
 
 def _on_dask(address, tasks, finished):
     """One task per submission on the cluster at `address`; each carries its submission's bytes."""
+    import dask.config
     from distributed import Client
     from distributed import as_completed as dask_completed
 
     _reachable(address)
+    dask.config.update(dask.config.config, next(dask.config.collect_yaml([DASK_CONFIG])))
     try:
         client = Client(address, timeout="30s")
     except OSError as e:
