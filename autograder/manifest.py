@@ -76,6 +76,7 @@ class Checkpoint:
     leaderboard: str = ""
     kwargs: tuple = ()  # constructor arguments, as (name, value) pairs
     state_key: str = ""  # the checkpoint is a dict holding the state_dict under this key ('net')
+    max_epoch: int = 0   # with state_key: the dict's 'epoch' may be at most this (0: not checked)
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ SCHEMA = {
         "leaderboard": TEXT,
         "kwargs": ANY_TABLE,
         "state_key": TEXT,
+        "max_epoch": POSITIVE_INT,
     }],
     "predictions": [{
         "name": _Required(TEXT),
@@ -374,6 +376,7 @@ def load(name_or_path):
             leaderboard=c.get("leaderboard", ""),
             kwargs=tuple(sorted(c.get("kwargs", {}).items())),
             state_key=c.get("state_key", ""),
+            max_epoch=c.get("max_epoch", 0),
         )
         for c in data.get("checkpoints", [])
     )

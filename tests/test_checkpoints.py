@@ -45,10 +45,10 @@ def root(tmp_path):
     return tmp_path
 
 
-def predict(root, checkpoint="checkpoints/tiny.pth", max_mb=1.0, state_key=""):
+def predict(root, checkpoint="checkpoints/tiny.pth", max_mb=1.0, state_key="", max_epoch=0):
     student = local_student(str(root))
     return student.predict("tiny.Tiny", checkpoint, "images.npy", max_mb=max_mb, mean=[0.5] * 3, std=[0.25] * 3,
-                           state_key=state_key)
+                           state_key=state_key, max_epoch=max_epoch)
 
 
 def save_tiny(root, **kwargs):
@@ -105,6 +105,19 @@ def test_a_course_dict_loads_its_state_dict_from_the_key(root):
     images = np.load(root / "images.npy").astype(np.float32)
     expected = model(torch.from_numpy((images / 255 - 0.5) / 0.25)).argmax(1).numpy()
     np.testing.assert_array_equal(predict(root, state_key="net"), expected)
+
+
+def test_a_course_dict_saved_after_the_epoch_limit_is_refused(root):
+    """Seed 002's Lab 2: "a maximum of 100 epochs"; 'epoch': 100 passes (counted from 1), 101 does not."""
+    model = save_tiny(root)
+    for epoch, allowed in ((99, True), (100, True), (torch.tensor(100.0), True), (101, False), (250.0, False),
+                           ("late", True)):  # not a number: not checked
+        torch.save({"net": model.state_dict(), "epoch": epoch, "lr": 0.01}, root / "checkpoints" / "tiny.pth")
+        if allowed:
+            assert predict(root, state_key="net", max_epoch=100).shape == (len(np.load(root / "images.npy")),)
+        else:
+            with pytest.raises(Exception, match=r"was saved at epoch \d+; train for at most 100 epochs"):
+                predict(root, state_key="net", max_epoch=100)
 
 
 def test_without_the_key_a_course_dict_is_not_a_state_dict(root):

@@ -50,6 +50,22 @@ def test_a_wrapping_folder_and_a_pdf_beside_it_are_found(tmp_path):
     assert form_problems(FORM, taken.listing, taken.archives) == []
 
 
+def test_a_folder_wrapping_the_files_inside_code_zip_is_dropped(tmp_path):
+    code = zipped([("code/utils.py", UTILS), ("code/models/net.py", NET), ("__MACOSX/code/._utils.py", b"")])
+    taken, workspace = intake_of(tmp_path, [("code.zip", code), ("predictions.csv", b"x"), ("r.pdf", b"%PDF")],
+                                 FORMED)
+    assert not taken.missing and (workspace / "models" / "net.py").read_bytes() == NET
+    assert taken.archives == {"code.zip": ["models/net.py", "utils.py"]}
+    assert form_problems(FORM, taken.listing, taken.archives) == []
+
+
+def test_a_folder_of_the_expected_members_is_not_mistaken_for_a_wrapper(tmp_path):
+    taken, workspace = intake_of(tmp_path, [("code.zip", zipped([("models/net.py", NET)])), ("utils.py", UTILS)],
+                                 FORMED)
+    assert (workspace / "models" / "net.py").read_bytes() == NET
+    assert form_problems(FORM, taken.listing, taken.archives)[-1] == "code.zip lacks utils.py"
+
+
 def test_what_is_missing_or_extra_is_named(tmp_path):
     code = zipped([("utils.py", UTILS), ("models/net.py", NET), ("notes.txt", b"x"), ("old.py", b"")])
     taken, _ = intake_of(tmp_path, [("code.zip", code), ("utils.py", UTILS)], FORMED)

@@ -133,7 +133,7 @@ def test_checkpoint_tables_are_validated_too(repo):
                         '[[checkpoints]]\nname = "M"\npath = "m.pth"\nmodel = "m.M"\ntiers = [[0.5, 1]]\n'
                         'leaderbord = "x"\n')
     assert error_of(repo).endswith("unknown key checkpoints[0].leaderbord (did you mean 'leaderboard'?); "
-                                   "[[checkpoints]] allows: name, path, model, tiers, linear, max_mb, leaderboard, kwargs, state_key")
+                                   "[[checkpoints]] allows: name, path, model, tiers, linear, max_mb, leaderboard, kwargs, state_key, max_epoch")
     manifest_with(repo, "", replace=('leaderbord = "x"', ""))
     manifest_with(repo, "", replace=("tiers = [[0.5, 1]]", "tiers = [[50, 1]]"))
     assert "checkpoints[0].tiers must be a list of [accuracy, points] pairs" in error_of(repo)

@@ -89,7 +89,7 @@ class CheckpointTestCase(StudentTestCase):
         set_score(0.0)
         predictions = self.student.predict(spec.model, spec.path, ev.inputs, max_mb=spec.max_mb,
                                            mean=ev.mean, std=ev.std, kwargs=dict(spec.kwargs),
-                                           state_key=spec.state_key)
+                                           state_key=spec.state_key, max_epoch=spec.max_epoch)
         labels = np.load(m.root / ev.labels)
         if type(predictions) is not np.ndarray or predictions.shape != labels.shape:
             raise ComparisonFailed(f"{spec.name}: expected {labels.shape[0]} predictions, got "

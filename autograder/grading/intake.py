@@ -174,10 +174,24 @@ def _archive_entries(entries, manifest, stack, problems, intake):
         except Fatal as fatal:
             problems.append(f"{e.name}: refused: {str(fatal).removeprefix(name + ': ')}")
             continue
-        members = [m for m in zip_entries(zf, problems) if not m.is_dir]
+        members = _unwrapped([m for m in zip_entries(zf, problems) if not m.is_dir], manifest.form.archive_members)
         intake.archives[e.rel] = sorted(m.rel for m in members if not is_junk(m.parts))
         inner += [dataclasses.replace(m, name=f"{e.name}/{m.name}", parts=e.parts[:-1] + m.parts) for m in members]
     return inner
+
+
+def _unwrapped(members, expected):
+    """An archive's files with the one folder that wraps them all dropped (`zip -r code.zip code/`,
+    or Finder's Compress on a folder): the files inside are what the student meant to hand in.
+    A folder the expected members themselves start with (models/ of models/net.py) is kept."""
+    files = [m for m in members if not is_junk(m.parts)]
+    tops = {m.parts[0] for m in files}
+    if len(tops) != 1 or any(len(m.parts) < 2 for m in files):
+        return members
+    top = tops.pop()
+    if any(rel.split("/", 1)[0] == top for rel in expected):
+        return members
+    return [dataclasses.replace(m, parts=m.parts[1:]) if m.parts[0] == top else m for m in members]
 
 
 def _select(entries, shown, manifest, problems, refused, intake=None, inner=()):

@@ -103,12 +103,14 @@ class Student:
         """What loading notebook module `name` ran, skipped and failed (worker.notebook.report_of)."""
         return self._request({"op": "notebook"}, name, f"loading the notebook {name}")
 
-    def predict(self, model, checkpoint, inputs, *, max_mb, mean, std, kwargs=None, state_key=""):
+    def predict(self, model, checkpoint, inputs, *, max_mb, mean, std, kwargs=None, state_key="", max_epoch=0):
         """Predictions of the student's checkpoint on hidden inputs (see worker.predict_checkpoint)."""
         spec = dict(model=model, kwargs=kwargs or {}, checkpoint=checkpoint, inputs=inputs, max_mb=max_mb,
                     mean=list(mean), std=list(std))
         if state_key:  # only then: the payload of the other assignments stays as it was
             spec["state_key"] = state_key
+        if max_epoch:
+            spec["max_epoch"] = max_epoch
         return self._request({"op": "predict"}, spec, f"{model.rsplit('.', 1)[-1]}() loading {checkpoint}")
 
     def seed(self, seed):

@@ -14,7 +14,8 @@ Requests (dicts):
   {"op": "module", "name": "pkg.module"}
   {"op": "seed",   "seed": int}
   {"op": "release", payload: [ids]}
-  {"op": "predict", payload: {model, kwargs, checkpoint, inputs, max_mb, mean, std}}  -> predictions
+  {"op": "predict", payload: {model, kwargs, checkpoint, inputs, max_mb, mean, std[, state_key, max_epoch]}}
+                                                                                  -> predictions
   {"op": "imports", payload: {file: [module, ...]}}  the forbidden modules of each student
                                   file, refused at run time (autograder.import_guard)
   {"op": "notebooks", payload: {module: {mode, cell_seconds, allow_calls}}}  how notebooks load
@@ -152,11 +153,14 @@ class CheckpointError(Exception):
     """A submitted checkpoint cannot be evaluated; the message says why, for the student."""
 
 
-def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None, batch_size=100, state_key=""):
+def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None, batch_size=100, state_key="",
+                       max_epoch=0):
     """Load a submitted state_dict into the student's model class and predict hidden inputs.
 
     With `state_key` the file is a dict holding the state_dict under that key, beside plain
     values (seed 002's `{'net': state_dict, 'epoch': i, 'lr': lr}`): only that entry loads.
+    With `max_epoch` too, a dict whose 'epoch' is above it is refused ("a maximum of 100
+    epochs"); 'epoch' counted from 0 or from 1 both pass at exactly that many epochs.
 
     Runs in the worker: `torch.load(weights_only=True)` refuses anything but tensors and
     plain containers, so a malicious pickle never runs. `inputs` is a uint8 (N, C, H, W)
@@ -181,6 +185,11 @@ def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None
         if type(state) not in (dict, collections.OrderedDict) or state_key not in state:
             raise CheckpointError(f"{checkpoint} is not a dict with the key {state_key!r}; save "
                                   f"{{{state_key!r}: net.state_dict(), 'epoch': epoch, 'lr': lr}}")
+        epoch = state.get("epoch")
+        if max_epoch and isinstance(epoch, (int, float, torch.Tensor)) and not isinstance(epoch, bool) \
+                and getattr(epoch, "numel", lambda: 1)() == 1 and float(epoch) > max_epoch:
+            raise CheckpointError(f"{checkpoint} was saved at epoch {float(epoch):g}; train for at most "
+                                  f"{max_epoch} epochs")
         state = state[state_key]
     if type(state) not in (dict, collections.OrderedDict) or not all(
         isinstance(v, torch.Tensor) for v in state.values()

@@ -109,7 +109,7 @@ class TestLeNet5(StudentTestCase):
     def lenet(self):
         return self.student.call(f"{NOTEBOOK}.LeNet5")
 
-    @weight(1)
+    @weight(0.5)
     @number("2.1")
     def test_lenet5_layers(self):
         """LeNet5: conv 5x5 with 6 then 16 filters (stride 1, no padding), fully connected layers of 120, 84 and 10 units"""

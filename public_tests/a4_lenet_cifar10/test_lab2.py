@@ -102,7 +102,7 @@ class TestLab2(StudentTestCase):
         assert_equal(kinds, ["Conv2d", "BatchNorm2d", "Conv2d", "BatchNorm2d", "Linear", "BatchNorm1d", "Linear",
                              "BatchNorm1d", "Linear"],
                      call="LeNet5(): its convolutions, linear layers and batch norms, in definition order")
-        for (_, _, layer), (_, _, norm) in zip(order[:-1:2], order[1::2]):
+        for (_, _, layer), (_, _, norm) in zip(order[:-1:2], order[1::2], strict=True):
             width = layer.get("out_channels") if layer.type_name == "Conv2d" else layer.get("out_features")
             assert_equal(norm.get("num_features"), width, call=f"the batch norm after a layer of {width} outputs")
         out = net.call("forward", images(4))

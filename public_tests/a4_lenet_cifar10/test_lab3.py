@@ -37,7 +37,7 @@ class TestResNet20(StudentTestCase):
     def resnet(self):
         return self.student.call(f"{NOTEBOOK}.ResNet20")
 
-    @weight(2)
+    @weight(1)
     @number("4.1")
     def test_resnet20_layers(self):
         """ResNet20: 19 3x3 convolutions (16, then 3x3 blocks of 16, 32 and 64 filters, stride 2 entering stages 2 and 3) and one fully connected layer 64 -> 10"""
