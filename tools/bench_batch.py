@@ -6,10 +6,10 @@ The same class of A1 submissions (correct, buggy and hostile mixed: tests/fixtur
 classroom.py, its KINDS in turn) is graded three times by `autograder grade-batch`:
 --workers 1 (serial), --workers 2, and --scheduler on a real dask-scheduler with two
 dask-worker processes (one thread each, the kit's autograder/batch/dask.yaml) on 127.0.0.1.
-Printed: submissions per minute,
-the ratios (goal: workers 2 >= 1.8x serial on 2 cores; Dask within 10% of the pool), the
-peak RSS of each grader process (the first and the last five to finish: flat means no
-growth across the batch) and of the batch process itself, and whether the results
+Printed: submissions per minute, the ratios (goal: workers 2 >= 1.8x serial on 2 cores;
+Dask within 10% of the pool), the CPU time of the Dask processes themselves, the peak
+RSS of each grader process (the first and the last five to finish: flat means no growth
+across the batch) and of the batch process itself, and whether the results
 (less their times) and gradebooks (less the wall-time column) are identical across the
 three runs. It prints; it asserts no speed. By default only A1's tests of single functions
 run (seconds per grading); --all-tests grades the full suite (minutes per grading).

@@ -186,10 +186,10 @@ def predict_checkpoint(model, checkpoint, inputs, max_mb, mean, std, kwargs=None
             raise CheckpointError(f"{checkpoint} is not a dict with the key {state_key!r}; save "
                                   f"{{{state_key!r}: net.state_dict(), 'epoch': epoch, 'lr': lr}}")
         epoch = state.get("epoch")
-        if max_epoch and isinstance(epoch, (int, float, torch.Tensor)) and not isinstance(epoch, bool) \
-                and getattr(epoch, "numel", lambda: 1)() == 1 and float(epoch) > max_epoch:
-            raise CheckpointError(f"{checkpoint} was saved at epoch {float(epoch):g}; train for at most "
-                                  f"{max_epoch} epochs")
+        if isinstance(epoch, torch.Tensor) and epoch.numel() == 1:
+            epoch = epoch.item()
+        if max_epoch and type(epoch) in (int, float) and epoch > max_epoch:
+            raise CheckpointError(f"{checkpoint} was saved at epoch {epoch:g}; train for at most {max_epoch} epochs")
         state = state[state_key]
     if type(state) not in (dict, collections.OrderedDict) or not all(
         isinstance(v, torch.Tensor) for v in state.values()

@@ -7,20 +7,17 @@ those and is caught here (the points are moved from the public layer tests: READ
 
 import unittest
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from autograder.harness.checks.compare import ComparisonFailed, assert_close
-from autograder.harness.testing import StudentTestCase, number, visibility, weight
+from autograder.harness.testing import StudentTestCase, number, public_test_module, visibility, weight
+from autograder.manifest import load
 
-
-def images(n, seed=1):
-    return torch.tensor(np.random.default_rng(seed).standard_normal((n, 3, 32, 32)), dtype=torch.float32)
-
-
-def parameters(student, model):
-    return {k: torch.as_tensor(v).detach() for k, v in student.call("builtins.dict", model.call("named_parameters")).items()}
+# The public tests' helpers (random images, a model's parameters and layers in student code).
+PUBLIC_TESTS = load("a4_lenet_cifar10").public_tests
+lab1 = public_test_module(PUBLIC_TESTS / "test_lab1.py")
+lab3 = public_test_module(PUBLIC_TESTS / "test_lab3.py")
 
 
 class TestHiddenLeNet5(StudentTestCase):
@@ -29,10 +26,10 @@ class TestHiddenLeNet5(StudentTestCase):
     @number("2.11")
     def test_lenet5_forward_is_table_1(self):
         """LeNet5.forward: conv, ReLU, max-pool 2/2, conv, ReLU, max-pool 2/2, flatten, FC1 + ReLU, FC2 + ReLU, FC3 (logits)"""
-        net = self.student.call("lenet5-cifar10.LeNet5")
-        x = images(3)
+        net = self.student.call(f"{lab1.NOTEBOOK}.LeNet5")
+        x = lab1.images(3, seed=1)
         got = net.call("forward", x)
-        p = parameters(self.student, net)
+        p = {k: torch.as_tensor(v).detach() for k, v in lab1.parameters(self.student, net).items()}
         weights = [v for k, v in p.items() if k.endswith("weight")]
         biases = [v for k, v in p.items() if k.endswith("bias")]
         if len(weights) != 5 or len(biases) != 5:
@@ -55,16 +52,14 @@ class TestHiddenResNet20(StudentTestCase):
     @number("4.6")
     def test_resnet20_blocks_add_their_shortcut(self):
         """ResNet20: every basic block adds its shortcut (the identity, or a projection where the shape changes) to its output"""
-        net = self.student.call("resnet-cifar10.ResNet20")
-        convs = [ref for _, ref in self.student.call("builtins.list", net.call("named_modules"))
-                 if ref.type_name == "Conv2d"]
+        net = self.student.call(f"{lab3.NOTEBOOK}.ResNet20")
         # Zero every 3x3 convolution but the stem: each block's residual branch then gives a
         # constant, and only the shortcuts carry the image to the logits.
-        for ref in convs:
+        for _, ref in lab3.layers(self.student, net, "Conv2d"):
             if tuple(ref.get("kernel_size")) == (3, 3) and ref.get("in_channels") != 3:
                 self.student.call("torch.nn.init.zeros_", self.student.keep("builtins.getattr", ref, "weight"))
         net.call("eval")
-        out = net.call("forward", images(2, seed=4))
+        out = net.call("forward", lab3.images(2, seed=4))
         if not (out[0] - out[1]).abs().max() > 1e-6:
             raise ComparisonFailed(
                 "ResNet20(): with every 3x3 convolution after the first set to zero, two different images get "
